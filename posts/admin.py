@@ -1,0 +1,122 @@
+"""The editors' home: write with a live preview, attribute authors, tag, schedule and publish."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.html import format_html
+from markdownx.widgets import AdminMarkdownxWidget
+
+from .images import reencode_upload
+from .models import Author, Byline, Image, Post, Section
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    verbose_name = "author"
+    verbose_name_plural = "Byline (in order; leave position empty to add at the end)"
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    inlines = [BylineInline]
+    prepopulated_fields = {"slug": ["title"]}
+    list_display = ["title", "byline", "status", "published_at", "tag_list"]
+    list_filter = ["status", "tags", "authors", "section", "published_at"]
+    search_fields = ["title", "description", "body"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["image"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "body"]}),
+        ("Publication", {"fields": ["status", "published_at", "section", "tags"]}),
+        ("Featured image", {"fields": ["image", "external_image", "image_alt", "image_caption"]}),
+        (
+            "Excerpt",
+            {
+                "classes": ["collapse"],
+                "fields": ["excerpt", "excerpt_separator"],
+                "description": "Listings show the text before the separator unless an excerpt "
+                "is written here; without either they show the first paragraph.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors", "tags")
+
+    @admin.display(description="Authors")
+    def byline(self, post):
+        return ", ".join(author.name for author in post.authors.all())
+
+    @admin.display(description="Tags")
+    def tag_list(self, post):
+        return ", ".join(tag.name for tag in post.tags.all())
+
+    @admin.action(description="Publish selected posts (now, unless a date is set)")
+    def publish(self, request, queryset):
+        queryset.filter(published_at__isnull=True).update(published_at=Now())
+        count = queryset.update(status=Post.Status.PUBLISHED)
+        self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected posts (back to draft)")
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Post.Status.DRAFT)
+        self.message_user(request, f"Unpublished {count} post(s).", messages.SUCCESS)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name", "affiliation", "user"]
+    search_fields = ["name", "affiliation"]
+    autocomplete_fields = ["user"]
+    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+class ImageAdminForm(forms.ModelForm):
+    # A plain file field: reencode_upload() decodes with the format allowlist, nothing before it.
+    file = forms.FileField()
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]
+
+    def clean_file(self):
+        """Only a re-encoded copy of a new upload is ever stored."""
+        upload = self.cleaned_data["file"]
+        if upload and upload != self.initial.get("file"):
+            return reencode_upload(upload)
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = ["thumbnail", "alt_text", "dimensions", "uploaded_by", "uploaded_at"]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = ["dimensions", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description="Image")
+    def thumbnail(self, image):
+        return format_html('<img src="{}" alt="" width="96" style="height:auto">', image.file.url)
+
+    @admin.display(description="Size")
+    def dimensions(self, image):
+        return f"{image.width}×{image.height}" if image.width else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,143 @@
+"""Markdown to safe HTML: the only module that imports markdown-it or nh3.
+
+Every stored ``*_html`` field and the admin live preview come from ``render()``,
+so what an editor previews is byte for byte what readers get.
+"""
+
+import re
+from itertools import pairwise
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+DEFAULT_EXCERPT_SEPARATOR = "<excerpt/>"
+
+_md = (
+    MarkdownIt("commonmark", {"typographer": True, "html": True})
+    .enable(["table", "strikethrough", "replacements", "smartquotes"])
+    .use(footnote_plugin)
+    .use(anchors_plugin, min_level=1, max_level=6)
+)
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TAGS = _HEADINGS | {
+    "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "sub", "sup",
+    "small", "blockquote", "q", "cite", "abbr", "code", "pre", "kbd", "samp", "var",
+    "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "section", "span", "div",
+}  # fmt: skip
+_ATTRIBUTES = {
+    **{h: {"id"} for h in _HEADINGS},
+    "a": {"href", "title", "id", "class"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start", "class"},
+    "li": {"id", "class"},
+    "th": {"style"},
+    "td": {"style"},
+    "code": {"class"},
+    "sup": {"class"},
+    "section": {"class"},
+    "hr": {"class"},
+}
+# The class names markdown-it-footnote emits, per element.
+_FOOTNOTE_CLASSES = {
+    "a": {"footnote-backref"},
+    "hr": {"footnotes-sep"},
+    "li": {"footnote-item"},
+    "ol": {"footnotes-list"},
+    "section": {"footnotes"},
+    "sup": {"footnote-ref"},
+}
+_LANGUAGE_CLASS = re.compile(r"language-[a-z0-9_+-]+", re.IGNORECASE)
+_HEADING_ID = re.compile(r"[\w-]+")
+_FOOTNOTE_ID = re.compile(r"fn(ref)?\d+(:\d+)?")
+# Jekyll posts carry these; markdown-it leaves them as text, which is not an excerpt.
+_KRAMDOWN_IAL = re.compile(r"\{:[^}]*\}")
+_TABLE_ALIGN = {"text-align:left", "text-align:right", "text-align:center"}
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    """Keep only the class, id and style values the renderer itself produces."""
+    if attr == "class":
+        if tag == "code":
+            allowed = [c for c in value.split() if _LANGUAGE_CLASS.fullmatch(c)]
+        else:
+            allowed = [c for c in value.split() if c in _FOOTNOTE_CLASSES.get(tag, ())]
+        return " ".join(allowed) or None
+    if attr == "id":
+        pattern = _HEADING_ID if tag in _HEADINGS else _FOOTNOTE_ID
+        return value if pattern.fullmatch(value) else None
+    if attr == "style":
+        return value if value in _TABLE_ALIGN else None
+    return value
+
+
+_cleaner = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    attribute_filter=_attribute_filter,
+    # Relative URLs and #fragments pass; data: is refused everywhere because it can carry HTML/SVG.
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+    # These lose their content too, since their text is code or markup rather than prose.
+    clean_content_tags={
+        "script", "style", "noscript", "noembed", "noframes", "template", "textarea", "xmp",
+        "iframe", "object", "embed", "svg", "math", "title",
+    },
+)  # fmt: skip
+
+
+def _html(source: str, env: dict) -> str:
+    return _cleaner.clean(_md.render(source, env))
+
+
+def render(source: str) -> str:
+    """Markdown -> sanitised HTML. The admin live preview and every stored *_html field use this."""
+    return _html(source, {})
+
+
+def split_excerpt(body: str, separator: str = DEFAULT_EXCERPT_SEPARATOR) -> tuple[str | None, str]:
+    """Cut at the first exact occurrence of the separator, which is removed; no cut without one."""
+    if not separator or separator not in body:
+        return None, body
+    head, _, tail = body.partition(separator)
+    return head, head + tail
+
+
+def _is_prose(inline) -> bool:
+    """A paragraph counts when it has text outside images and kramdown {: attribute lists}."""
+    text = "".join(c.content for c in inline.children if c.type in ("text", "code_inline"))
+    return bool(_KRAMDOWN_IAL.sub("", text).strip())
+
+
+def first_paragraph(source: str) -> str:
+    """The source lines of the first top-level prose paragraph, or ""."""
+    tokens = _md.parse(source)
+    for opening, inline in pairwise(tokens):
+        if opening.type == "paragraph_open" and opening.level == 0 and _is_prose(inline):
+            start, end = opening.map
+            # Split as markdown-it counts lines; str.splitlines() also breaks on \f, \x1c, U+2028...
+            return "\n".join(re.split(r"\r\n|\r|\n", source)[start:end])
+    return ""
+
+
+def render_post(
+    body: str, excerpt: str = "", separator: str = DEFAULT_EXCERPT_SEPARATOR
+) -> tuple[str, str]:
+    """An explicit excerpt wins, then the text before the separator, then the first paragraph."""
+    cut, body_source = split_excerpt(body, separator)
+    if excerpt.strip():
+        excerpt_source = excerpt
+    elif cut is not None:
+        excerpt_source = cut
+    else:
+        excerpt_source = first_paragraph(body_source)
+    env: dict = {}
+    body_html = _html(body_source, env)
+    # Reference-style links in the excerpt resolve against the body's definitions, as in Jekyll.
+    excerpt_html = _html(excerpt_source, {"references": env.get("references", {})})
+    return body_html, excerpt_html

@@ -1,0 +1,285 @@
+"""Quire's content model: authors, posts with ordered bylines, sections and the image library.
+
+Every `*_html` field is derived from its Markdown source when the row is written (DESIGN.md §1),
+including rows that `loaddata` writes without calling `save()`.
+"""
+
+import uuid
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.fields.related_descriptors import (
+    ManyToManyDescriptor,
+    create_forward_many_to_many_manager,
+)
+from django.db.models.functions import Now
+from django.db.models.signals import pre_save
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from taggit.managers import TaggableManager
+
+from . import markup
+
+
+def validate_image_url(value):
+    """A featured image URL is absolute http(s) or site-relative, nothing a browser would run."""
+    if not value.startswith(("http://", "https://", "/")) or value.startswith("//"):
+        raise ValidationError("Enter an http(s) URL or a site-relative path starting with /.")
+
+
+def generated_image_name(instance, filename):
+    """Stored names are generated: an uploaded name is never trusted (DESIGN.md §6)."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"images/{uuid.uuid4().hex}.{extension}"
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True, help_text="Markdown.")
+    bio_html = models.TextField(blank=True, editable=False)
+    affiliation = models.CharField(max_length=300, blank=True)
+    photo = models.ImageField(upload_to=generated_image_name, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The login this author writes with, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, **kwargs):
+        self.render_markup()
+        super().save(**kwargs)
+
+    def get_absolute_url(self):
+        return reverse("posts:author", kwargs={"slug": self.slug})
+
+    def render_markup(self):
+        self.bio_html = markup.render(self.bio)
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("posts:section", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        upload_to=generated_image_name, width_field="width", height_field="height"
+    )
+    alt_text = models.CharField(
+        max_length=300, help_text="What the image shows, for readers who cannot see it."
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=300, blank=True)
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.alt_text or self.file.name
+
+
+class BylineOrderedManager(models.Manager):
+    """`post.authors.all()` lists the byline in its stored order, prefetched or not."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .order_by(models.F("bylines__position").asc(nulls_last=True), "bylines__id")
+        )
+
+
+class BylineField(models.ManyToManyField):
+    """A many-to-many whose forward manager keeps the through model's order."""
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        setattr(cls, name, BylineDescriptor(self.remote_field, reverse=False))
+
+
+class BylineDescriptor(ManyToManyDescriptor):
+    @cached_property
+    def related_manager_cls(self):
+        return create_forward_many_to_many_manager(BylineOrderedManager, self.rel, reverse=False)
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """The one public gate: published, and due. A scheduled post is not public."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=Now())
+
+    def for_listing(self):
+        """Everything a listing prints, in a fixed number of queries whatever the page holds."""
+        return self.select_related("image", "section").prefetch_related("authors", "tags")
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    description = models.CharField(
+        max_length=500, blank=True, help_text="Shown to search engines and in link previews."
+    )
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    excerpt = models.TextField(
+        blank=True,
+        help_text="Markdown. Leave empty to use the text before the excerpt separator.",
+    )
+    excerpt_html = models.TextField(blank=True, editable=False)
+    excerpt_separator = models.CharField(
+        max_length=50, blank=True, default=markup.DEFAULT_EXCERPT_SEPARATOR
+    )
+    authors = BylineField(Author, through="Byline", related_name="posts", blank=True)
+    tags = TaggableManager(blank=True)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="A future date with status Published schedules the post."
+    )
+    published_offset = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="UTC offset, in minutes, the date was written with; shown to readers.",
+    )
+    image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="featured_in"
+    )
+    external_image = models.CharField(
+        "featured image URL",
+        max_length=1000,
+        blank=True,
+        validators=[validate_image_url],
+        help_text="Used when no library image is chosen.",
+    )
+    image_caption = models.CharField(max_length=500, blank=True)
+    image_alt = models.CharField(max_length=300, blank=True)
+    front_matter = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
+            self.render_markup()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html", "excerpt_html"}
+        super().save(**kwargs)
+
+    def get_absolute_url(self):
+        return reverse("posts:detail", kwargs={"slug": self.slug})
+
+    def render_markup(self):
+        self.body_html, self.excerpt_html = markup.render_post(
+            self.body, self.excerpt, self.excerpt_separator
+        )
+
+    @property
+    def image_url(self):
+        """The featured image's URL, from the library or from the post's own URL."""
+        if self.image_id:
+            return self.image.file.url
+        return self.external_image
+
+    @property
+    def featured_alt(self):
+        return self.image_alt or (self.image.alt_text if self.image_id else "")
+
+    @property
+    def featured_caption(self):
+        return self.image_caption or (self.image.caption if self.image_id else "")
+
+    @property
+    def published_local(self):
+        """The publication time in the UTC offset it was written with, else in the site's zone.
+
+        Templates print it inside {% localtime off %}, with the date format "e" for "+08:00".
+        """
+        if self.published_at is None:
+            return None
+        if self.published_offset is None:
+            return timezone.localtime(self.published_at)
+        hours, minutes = divmod(abs(self.published_offset), 60)
+        sign = "-" if self.published_offset < 0 else "+"
+        zone = dt_timezone(
+            timedelta(minutes=self.published_offset), f"{sign}{hours:02}:{minutes:02}"
+        )
+        return self.published_at.astimezone(zone)
+
+
+class Byline(models.Model):
+    """One author's place in a post's byline; rows without a position follow, in insertion order."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(null=True, blank=True, default=None)
+
+    class Meta:
+        ordering = [models.F("position").asc(nulls_last=True), "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "author"], name="one_byline_per_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.post}"
+
+
+def render_raw_rows(sender, instance, raw, **kwargs):
+    """`loaddata` saves rows raw, bypassing save(): derive their HTML here instead."""
+    if raw:
+        instance.render_markup()
+
+
+pre_save.connect(render_raw_rows, sender=Post, dispatch_uid="render_raw_posts")
+pre_save.connect(render_raw_rows, sender=Author, dispatch_uid="render_raw_authors")

@@ -1,0 +1,74 @@
+"""Small factories and the test environment every test shares."""
+
+import itertools
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from posts.models import Author, Post
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "transatlantic-strategic-security.md"
+
+_numbers = itertools.count(1)
+
+
+def needs_shared():
+    """Tests that read ../shared/ skip, saying why, in a clone that does not have it."""
+    return pytest.mark.skipif(
+        not SHARED.is_dir(), reason=f"{SHARED} is absent (it sits beside the repository in CI)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def test_storage(settings, tmp_path):
+    """Plain static storage (no manifest needed) and a throwaway media folder."""
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_author(db):
+    def make(name=None, **fields):
+        number = next(_numbers)
+        name = name or f"Author {number}"
+        fields.setdefault("slug", f"author-{number}")
+        return Author.objects.create(name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_post(db, make_author):
+    """A published post, due an hour ago, with one author unless told otherwise."""
+
+    def make(title=None, *, authors=None, tags=(), **fields):
+        number = next(_numbers)
+        fields.setdefault("slug", f"post-{number}")
+        fields.setdefault("status", Post.Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=number))
+        lead = f"_Lead of post {number}._"
+        fields.setdefault("body", f"{lead}\n\n<excerpt/>\n\nBody of post {number}.")
+        post = Post.objects.create(title=title or f"Post {number}", **fields)
+        # One add() per author: a single add(a, b) stores its rows in id order, not argument order.
+        for author in [make_author()] if authors is None else authors:
+            post.authors.add(author)
+        if tags:
+            post.tags.add(*tags)
+        return post
+
+    return make
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(user)
+    client.user = user
+    return client
