@@ -15,9 +15,11 @@ $(INSTALLED): requirements.lock requirements-dev.lock
 
 install: $(INSTALLED)
 
+# Loading again updates the demo rows in place (fixed keys), so nothing is duplicated.
 demo: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py loaddata demo demo_editor
+	mkdir -p media && cp -R fixtures/media/. media/
 
 run: demo
 	$(DEV) $(BIN)/python manage.py runserver $(ADDRESS)

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import feeds, views
+from .sitemaps import PostSitemap
 
 app_name = "posts"
 
@@ -9,6 +11,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("posts/<str:slug>/", views.post_detail, name="detail"),
     path("tags/<str:slug>/", views.tag_posts, name="tag"),
+    path("tags/<str:slug>/feed.xml", feeds.TagFeed(), name="tag_feed"),
     path("authors/<str:slug>/", views.author_posts, name="author"),
+    path("authors/<str:slug>/feed.xml", feeds.AuthorFeed(), name="author_feed"),
     path("sections/<str:slug>/", views.section_posts, name="section"),
+    path("sections/<str:slug>/feed.xml", feeds.SectionFeed(), name="section_feed"),
+    path("archive/<int:year>/", views.archive, name="archive_year"),
+    path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
+    path("feed.xml", feeds.LatestPosts(), name="feed"),
+    path("rss.xml", feeds.LatestPostsRss(), name="rss"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,9 +1,12 @@
 """The reader's pages. Every query starts from Post.objects.published(), the one public gate."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from taggit.models import Tag
 
 from .models import Author, Post, Section
@@ -46,6 +49,22 @@ def author_posts(request, slug):
     author = get_object_or_404(Author, slug=slug)
     posts = Post.objects.published().filter(authors=author)
     return render_listing(request, posts, heading=author.name, kind="Author", author=author)
+
+
+def archive(request, year, month=None):
+    posts = Post.objects.published().filter(published_at__year=year)
+    if month is not None:
+        if not 1 <= month <= 12:
+            raise Http404("No such month.")
+        posts = posts.filter(published_at__month=month)
+    heading = date(year, month or 1, 1).strftime("%B %Y" if month else "%Y")
+    return render_listing(request, posts, heading=heading, kind="Archive")
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("posts:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def section_posts(request, slug):

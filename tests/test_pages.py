@@ -34,6 +34,9 @@ PAGES = {
     "/tags/shared/": 5,  # tag, count, posts, bylines, tags
     "/authors/shared-writer/": 5,  # author, count, posts, bylines, tags
     "/sections/commentary/": 5,  # section, count, posts, bylines, tags
+    "/archive/{year}/": 4,  # count, posts, bylines, tags
+    "/feed.xml": 3,  # posts, bylines, tags
+    "/sitemap.xml": 2,  # count, posts
 }
 
 
@@ -43,7 +46,8 @@ def test_public_pages_use_a_fixed_number_of_queries(
     client, library, django_assert_num_queries, url, queries, count
 ):
     library(count)
-    url = url.format(slug=Post.objects.first().slug)
+    latest = Post.objects.first()
+    url = url.format(slug=latest.slug, year=latest.published_at.year)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
@@ -152,3 +156,15 @@ def test_static_files_are_local_and_pages_load_nothing_from_other_hosts(client, 
         assert 'href="/static/css/' in page
         for marker in ('src="http', 'href="//', "@import", "fonts.googleapis"):
             assert marker not in page, (url, marker)
+
+
+def test_date_archives_list_posts_of_that_year_and_month(client, make_post):
+    make_post("May piece", published_at=datetime(2025, 5, 22, 4, tzinfo=UTC))
+    make_post("June piece", published_at=datetime(2025, 6, 2, 4, tzinfo=UTC))
+    make_post("Next year", published_at=datetime(2026, 1, 2, 4, tzinfo=UTC))
+    year = client.get("/archive/2025/").content.decode()
+    assert "May piece" in year and "June piece" in year and "Next year" not in year
+    month = client.get("/archive/2025/05/").content.decode()
+    assert "May piece" in month and "June piece" not in month and "May 2025" in month
+    assert client.get("/archive/2025/13/").status_code == 404
+    assert client.get("/archive/1999/").status_code == 404

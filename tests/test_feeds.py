@@ -1,0 +1,70 @@
+"""Syndication and discovery: feeds, sitemap and robots.txt carry published posts only."""
+
+from datetime import timedelta
+
+import feedparser
+import pytest
+from django.utils import timezone
+
+from posts.models import Post, Section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def posts(make_post, make_author):
+    writer = make_author("Lena Park", slug="lena-park")
+    section = Section.objects.create(name="Columns", slug="columns")
+    public = make_post(
+        "Public piece", slug="public", authors=[writer], tags=["trade"], section=section,
+        body="_Lead._\n\n<excerpt/>\n\n### Heading\n\nFull text.",
+    )  # fmt: skip
+    make_post("Draft piece", status=Post.Status.DRAFT, authors=[writer], tags=["trade"])
+    make_post("Future piece", published_at=timezone.now() + timedelta(days=1), tags=["trade"])
+    return public
+
+
+@pytest.mark.parametrize(
+    "url", ["/feed.xml", "/tags/trade/feed.xml", "/authors/lena-park/feed.xml",
+            "/sections/columns/feed.xml"],
+)  # fmt: skip
+def test_atom_feeds_carry_full_published_posts(client, posts, url):
+    response = client.get(url)
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    [entry] = feed.entries
+    assert entry.title == "Public piece"
+    assert entry.link == "http://testserver/posts/public/"
+    assert '<h3 id="heading">Heading</h3>' in entry.content[0].value
+    assert entry.author == "Lena Park"
+    assert [tag.term for tag in entry.tags] == ["trade"]
+    assert entry.summary == "<p><em>Lead.</em></p>"
+    assert entry.updated_parsed and entry.published_parsed
+
+
+def test_rss_feed_is_valid_rss(client, posts):
+    feed = feedparser.parse(client.get("/rss.xml").content)
+    assert not feed.bozo and feed.version == "rss20"
+    [entry] = feed.entries
+    assert entry.title == "Public piece"
+    assert '<h3 id="heading">Heading</h3>' in entry.description
+
+
+def test_feeds_of_unknown_tags_and_authors_are_not_found(client, posts):
+    assert client.get("/tags/nothing/feed.xml").status_code == 404
+    assert client.get("/authors/nobody/feed.xml").status_code == 404
+
+
+def test_sitemap_lists_published_posts_with_lastmod(client, posts):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/posts/public/</loc>" in body
+    assert "<lastmod>" in body
+    assert "Draft" not in body and body.count("<url>") == 1
+
+
+def test_robots_txt_points_at_the_sitemap(client, db):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
