@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+from django.db import connections
 
 from posts.models import Post
 
@@ -29,6 +30,9 @@ def page(monkeypatch):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # ORM calls made while Playwright runs get their own connection context: close it, or
+        # PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -70,3 +74,4 @@ def test_an_editor_previews_and_publishes_a_post(editor_session, live_server):
     page.click("text=Straits and Supply Lines")
     page.locator("h3#chokepoints").wait_for()
     assert page.locator("h1").inner_text() == "Straits and Supply Lines"
+
