@@ -51,4 +51,5 @@ def upload(request):
     alt_text = request.POST.get("alt", "").strip()
     with transaction.atomic():
         image = Image.objects.create(file=clean, alt_text=alt_text, uploaded_by=request.user)
-    return JsonResponse({"image_code": f"![{alt_text}]({image.file.url})"})
+    label = alt_text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return JsonResponse({"image_code": f"![{label}]({image.file.url})"})

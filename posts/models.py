@@ -4,6 +4,7 @@ Every `*_html` field is derived from its Markdown source when the row is written
 including rows that `loaddata` writes without calling `save()`.
 """
 
+import html
 import uuid
 from datetime import timedelta
 from datetime import timezone as dt_timezone
@@ -21,9 +22,13 @@ from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 
 from . import markup
+
+# Search engines show about this many characters of a description.
+META_DESCRIPTION_LENGTH = 160
 
 
 def validate_image_url(value):
@@ -239,6 +244,16 @@ class Post(models.Model):
     @property
     def featured_caption(self):
         return self.image_caption or (self.image.caption if self.image_id else "")
+
+    @property
+    def meta_description(self):
+        """The description, else the excerpt as plain text cut at a word boundary."""
+        if self.description:
+            return self.description
+        text = " ".join(html.unescape(strip_tags(self.excerpt_html)).split())
+        if len(text) <= META_DESCRIPTION_LENGTH:
+            return text
+        return text[:META_DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
     @property
     def published_local(self):

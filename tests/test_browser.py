@@ -74,4 +74,3 @@ def test_an_editor_previews_and_publishes_a_post(editor_session, live_server):
     page.click("text=Straits and Supply Lines")
     page.locator("h3#chokepoints").wait_for()
     assert page.locator("h1").inner_text() == "Straits and Supply Lines"
-

@@ -128,3 +128,12 @@ def test_a_featured_image_url_must_be_http_or_site_relative(url):
 def test_get_absolute_url_follows_the_url_contract(make_post, make_author):
     assert make_post(slug="a-slug").get_absolute_url() == "/posts/a-slug/"
     assert make_author(slug="jane").get_absolute_url() == "/authors/jane/"
+
+
+def test_meta_description_is_the_description_else_the_excerpt_as_text(make_post):
+    assert make_post(description="Chosen words.").meta_description == "Chosen words."
+    post = make_post(body='_"Ports" & <b>power</b>._\n\n<excerpt/>\n\nRest.')
+    assert post.meta_description == "“Ports” & power."
+    long = make_post(body=" ".join(["word"] * 60) + "\n\n<excerpt/>\n\nRest.")
+    assert len(long.meta_description) <= 161
+    assert long.meta_description.endswith("word…")

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
+from posts import markup
 from posts.models import Image
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,10 @@ def test_the_library_admin_names_a_refused_file(staff_client):
     assert response.status_code == 200
     assert not Image.objects.exists()
     assert "logo.svg" in response.content.decode()
+
+
+def test_alt_text_cannot_break_out_of_the_inserted_markdown(staff_client):
+    response = drop(staff_client, "a.png", picture("PNG"), alt="Map [1](javascript:x)")
+    image_code = response.json()["image_code"]
+    assert image_code.startswith(r"![Map \[1\](javascript:x)](/media/images/")
+    assert 'alt="Map [1](javascript:x)"' in markup.render(image_code)
