@@ -140,7 +140,8 @@ QUIRE_POSTS_PER_PAGE = 10
 
 # The admin preview renders with the exact function the public pages are stored with.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render"
-MARKDOWNX_EDITOR_RESIZABLE = True
+# The editor and its preview scroll side by side (static/css/editor.css) instead of growing.
+MARKDOWNX_EDITOR_RESIZABLE = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -5,6 +5,10 @@ from django.urls import include, path
 
 from posts import editor
 
+admin.site.site_header = f"{settings.QUIRE_SITE_NAME} · Quire"
+admin.site.site_title = "Quire"
+admin.site.index_title = "Editorial desk"
+
 urlpatterns = [
     # markdownx's own urls.py has no permission check; these staff-only views keep its URL names.
     path("markdownx/markdownify/", editor.preview, name="markdownx_markdownify"),

@@ -20,8 +20,13 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = "Byline (in order; leave position empty to add at the end)"
 
 
+class MarkdownEditorMedia:
+    css = {"all": ["css/editor.css"]}
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    Media = MarkdownEditorMedia
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     inlines = [BylineInline]
     prepopulated_fields = {"slug": ["title"]}
@@ -71,6 +76,7 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    Media = MarkdownEditorMedia
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "affiliation", "user"]
     search_fields = ["name", "affiliation"]
