@@ -1,6 +1,6 @@
 """The markdownx editor's two endpoints, for staff only.
 
-markdownx's stock views render unsanitised previews and store uploads for anyone (PITFALLS.md);
+markdownx's stock views render unsanitised previews and store whatever anyone uploads;
 these keep its URL names and response format so the widget's JavaScript works unchanged.
 """
 

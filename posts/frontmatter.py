@@ -1,13 +1,11 @@
 """Jekyll-style front matter: one Markdown file in, one validated, typed `ParsedPost` out.
 
-The rules follow Jekyll 4 for every value Quire has a field for (see
-../shared/corpus/jekyll/MANIFEST.md); every other key is kept, JSON-ready, in `ParsedPost.extra`
-for a lossless export. Errors name the file and the line in the file, so an editor can go straight
-to the fault.
+The rules follow Jekyll 4 for every value Quire has a field for; every other key is kept,
+JSON-ready, in `ParsedPost.extra` for a lossless export. Errors name the file and the line in the
+file, so an editor can go straight to the fault.
 
 Quire has no categories: a post's `category`/`categories` become tags too, and the original key is
-also kept in `extra` so the later Jekyll migration can map them to sections and the export can
-write them back.
+also kept in `extra`, so they can still be mapped to sections and written back on export.
 
 This module reads no Django settings; the import command checks the model's own limits (lengths,
 URLs).

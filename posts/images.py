@@ -1,7 +1,7 @@
 """Image intake: every upload is decoded, checked, re-encoded and renamed before it is stored.
 
 Only the decoded pixels survive: the browser's content type, the file name, metadata (EXIF, GPS,
-comments, ICC) and anything appended to the image data are all left behind (DESIGN.md §6).
+comments, ICC) and anything appended to the image data are all left behind.
 """
 
 import io

@@ -1,6 +1,6 @@
 """Quire's content model: authors, posts with ordered bylines, sections and the image library.
 
-Every `*_html` field is derived from its Markdown source when the row is written (DESIGN.md §1),
+Every `*_html` field is derived from its Markdown source when the row is written,
 including rows that `loaddata` writes without calling `save()`.
 """
 
@@ -38,7 +38,7 @@ def validate_image_url(value):
 
 
 def generated_image_name(instance, filename):
-    """Stored names are generated: an uploaded name is never trusted (DESIGN.md §6)."""
+    """Stored names are generated: an uploaded name is never trusted."""
     extension = filename.rsplit(".", 1)[-1].lower()
     return f"images/{uuid.uuid4().hex}.{extension}"
 

@@ -132,6 +132,8 @@ def test_alt_text_cannot_break_out_of_the_inserted_markdown(staff_client):
 
 
 def test_staff_without_the_image_permission_cannot_upload(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("intern", password="pw", is_staff=True))
+    client.force_login(
+        django_user_model.objects.create_user("intern", password="pw", is_staff=True)
+    )
     assert drop(client, "a.png", picture("PNG")).status_code == 403
     assert not Image.objects.exists()
