@@ -30,7 +30,7 @@ class PostAdmin(admin.ModelAdmin):
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     inlines = [BylineInline]
     prepopulated_fields = {"slug": ["title"]}
-    list_display = ["title", "byline", "status", "published_at", "tag_list"]
+    list_display = ["title", "byline", "state", "published_at", "tag_list"]
     list_filter = ["status", "tags", "authors", "section", "published_at"]
     search_fields = ["title", "description", "body"]
     date_hierarchy = "published_at"
@@ -57,6 +57,10 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description="Authors")
     def byline(self, post):
         return ", ".join(author.name for author in post.authors.all())
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, post):
+        return "Scheduled" if post.is_scheduled else post.get_status_display()
 
     @admin.display(description="Tags")
     def tag_list(self, post):

@@ -179,7 +179,9 @@ class Post(models.Model):
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="A future date with status Published schedules the post."
+        null=True,
+        blank=True,
+        help_text="With status Published: empty publishes now, a future time schedules the post.",
     )
     published_offset = models.SmallIntegerField(
         null=True,
@@ -215,11 +217,17 @@ class Post(models.Model):
         return self.title
 
     def save(self, **kwargs):
+        derived = set()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Publishing without a date publishes now; a null date is kept for drafts.
+            self.published_at = timezone.now()
+            derived.add("published_at")
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
             self.render_markup()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "body_html", "excerpt_html"}
+            derived |= {"body_html", "excerpt_html"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(**kwargs)
 
     def get_absolute_url(self):
@@ -244,6 +252,14 @@ class Post(models.Model):
     @property
     def featured_caption(self):
         return self.image_caption or (self.image.caption if self.image_id else "")
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     @property
     def meta_description(self):

@@ -79,6 +79,12 @@ def test_the_change_list_shows_authors_tags_and_offers_filters(
     assert found == 1
 
 
+def test_the_change_list_says_which_posts_are_scheduled(staff_client, make_post):
+    make_post("Later piece", published_at=timezone.now() + timedelta(days=2))
+    page = staff_client.get("/admin/posts/post/").content.decode()
+    assert '<td class="field-state">Scheduled</td>' in page
+
+
 def test_publish_and_unpublish_actions(staff_client, client, make_post):
     draft = make_post(status=Post.Status.DRAFT, published_at=None)
     scheduled = make_post(status=Post.Status.DRAFT, published_at=timezone.now() + timedelta(days=1))

@@ -85,8 +85,25 @@ def test_published_is_the_public_gate(make_post):
     make_post(status=Post.Status.DRAFT)
     make_post(status=Post.Status.REVIEW)
     make_post(published_at=now + timedelta(hours=1))  # scheduled
-    make_post(status=Post.Status.PUBLISHED, published_at=None)
+    undated = make_post(status=Post.Status.PUBLISHED)
+    Post.objects.filter(pk=undated.pk).update(published_at=None)  # as a bulk update could leave it
     assert list(Post.objects.published()) == [public]
+
+
+def test_publishing_without_a_date_publishes_now(make_post):
+    before = timezone.now()
+    post = make_post(status=Post.Status.PUBLISHED, published_at=None)
+    assert before <= post.published_at <= timezone.now()
+    assert list(Post.objects.published()) == [post]
+    draft = make_post(status=Post.Status.DRAFT, published_at=None)
+    draft.status = Post.Status.PUBLISHED
+    draft.save(update_fields=["status"])
+    draft.refresh_from_db()
+    assert draft.published_at is not None
+
+
+def test_a_draft_keeps_no_date(make_post):
+    assert make_post(status=Post.Status.DRAFT, published_at=None).published_at is None
 
 
 def test_published_at_is_shown_in_the_offset_it_was_written_with(make_post):

@@ -21,11 +21,14 @@ def hidden_posts(make_post, make_author):
         "Draft piece": {"status": Post.Status.DRAFT},
         "Review piece": {"status": Post.Status.REVIEW},
         "Scheduled piece": {"published_at": timezone.now() + timedelta(minutes=5)},
-        "Undated piece": {"status": Post.Status.PUBLISHED, "published_at": None},
+        "Undated piece": {},
     }
-    return [
+    posts = [
         make_post(title, authors=[writer], **common, **fields) for title, fields in hidden.items()
     ]
+    # Only a bulk update can leave a published post without a date; it stays private.
+    Post.objects.filter(title="Undated piece").update(published_at=None)
+    return posts
 
 
 PUBLIC_PAGES = ["/", "/tags/security/", "/authors/public-writer/", "/sections/briefs/"]
