@@ -44,6 +44,11 @@ def test_atom_feeds_carry_full_published_posts(client, posts, url):
     assert entry.updated_parsed and entry.published_parsed
 
 
+def test_listings_announce_their_own_feed(client, posts):
+    page = client.get("/tags/trade/").content.decode()
+    assert 'type="application/atom+xml"' in page and 'href="/tags/trade/feed.xml"' in page
+
+
 def test_rss_feed_is_valid_rss(client, posts):
     feed = feedparser.parse(client.get("/rss.xml").content)
     assert not feed.bozo and feed.version == "rss20"
