@@ -51,6 +51,29 @@ def test_an_editor_writes_and_publishes_a_post_readers_then_see(staff_client, cl
     assert 'href="/authors/ines-duarte/"' in article
 
 
+def test_an_editor_changes_a_published_post_and_readers_see_the_change(
+    staff_client, client, make_post, make_author
+):
+    author = make_author()
+    post = make_post("Old title", slug="ports-and-power", authors=[author])
+    form = add_form(author, title="New title", body="Revised *lead*.\n\n<excerpt/>\n\nMore.")
+    form.update({"bylines-INITIAL_FORMS": "1", "bylines-0-id": str(post.bylines.get().pk)})
+    form["bylines-0-post"] = str(post.pk)
+    response = staff_client.post(f"/admin/posts/post/{post.pk}/change/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    page = client.get("/").content.decode()
+    assert "New title" in page and "Revised <em>lead</em>." in page and "Old title" not in page
+
+
+def test_an_invalid_form_names_the_field_and_saves_nothing(staff_client, make_author):
+    form = add_form(make_author(), external_image="javascript:alert(1)", slug="")
+    response = staff_client.post("/admin/posts/post/add/", form)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"external_image", "slug"}
+    assert not Post.objects.exists()
+
+
 def test_a_draft_saved_in_the_admin_stays_private(staff_client, client, make_author):
     staff_client.post("/admin/posts/post/add/", add_form(make_author(), status="draft"))
     assert Post.objects.get().status == "draft"

@@ -70,7 +70,9 @@ def test_an_editor_previews_and_publishes_a_post(editor_session, live_server):
     assert Post.objects.get().status == Post.Status.PUBLISHED
 
     page.goto(f"{live_server.url}/")
-    assert "Straits and Supply Lines" in page.content()
+    card = page.locator("article", has_text="Straits and Supply Lines")
+    assert card.locator("em").inner_text() == "A lead worth reading."  # the excerpt
+    assert "Chokepoints" not in card.inner_text()
     page.click("text=Straits and Supply Lines")
     page.locator("h3#chokepoints").wait_for()
     assert page.locator("h1").inner_text() == "Straits and Supply Lines"
