@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.html import format_html
@@ -18,6 +19,21 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order; leave position empty to add at the end)"
+
+
+class ReencodedImageField(forms.FileField):
+    """Only a re-encoded copy of a new upload is ever stored.
+
+    A plain file field underneath: Django's ImageField would let Pillow try every format it
+    knows before reencode_upload() applies the allowlist.
+    """
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        return reencode_upload(upload) if isinstance(upload, UploadedFile) else upload
+
+
+UPLOADS = {models.ImageField: {"form_class": ReencodedImageField}}
 
 
 class MarkdownEditorMedia:
@@ -85,7 +101,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "affiliation", "user"]
     search_fields = ["name", "affiliation"]
     autocomplete_fields = ["user"]
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}, **UPLOADS}
 
 
 @admin.register(Section)
@@ -95,25 +111,10 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ImageAdminForm(forms.ModelForm):
-    # A plain file field: reencode_upload() decodes with the format allowlist, nothing before it.
-    file = forms.FileField()
-
-    class Meta:
-        model = Image
-        fields = ["file", "alt_text", "caption", "credit"]
-
-    def clean_file(self):
-        """Only a re-encoded copy of a new upload is ever stored."""
-        upload = self.cleaned_data["file"]
-        if upload and upload != self.initial.get("file"):
-            return reencode_upload(upload)
-        return upload
-
-
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    form = ImageAdminForm
+    formfield_overrides = UPLOADS
+    fields = ["file", "alt_text", "caption", "credit", "dimensions", "uploaded_by", "uploaded_at"]
     list_display = ["thumbnail", "alt_text", "dimensions", "uploaded_by", "uploaded_at"]
     search_fields = ["alt_text", "caption", "credit"]
     readonly_fields = ["dimensions", "uploaded_by", "uploaded_at"]

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from posts import markup
-from posts.models import Image
+from posts.models import Author, Image
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,17 @@ def test_staff_without_the_image_permission_cannot_upload(client, django_user_mo
     )
     assert drop(client, "a.png", picture("PNG")).status_code == 403
     assert not Image.objects.exists()
+
+
+def test_author_photos_go_through_the_same_intake(staff_client):
+    form = {"name": "Ada", "slug": "ada", "bio": "", "affiliation": "", "user": ""}
+    svg_photo = SimpleUploadedFile("me.svg", svg(), "image/svg+xml")
+    response = staff_client.post("/admin/posts/author/add/", {**form, "photo": svg_photo})
+    assert response.status_code == 200 and not Author.objects.exists()
+    assert "me.svg: not a JPEG, PNG, GIF or WebP image." in response.content.decode()
+
+    photo = SimpleUploadedFile("me.jpg", photo_with_gps_and_rotation(), "image/jpeg")
+    response = staff_client.post("/admin/posts/author/add/", {**form, "photo": photo})
+    assert response.status_code == 302
+    stored = Author.objects.get().photo
+    assert "me" not in stored.name and not PILImage.open(stored.path).getexif()
