@@ -118,6 +118,7 @@ class BylineOrderedManager(models.Manager):
     """`post.authors.all()` lists the byline in its stored order, prefetched or not."""
 
     def get_queryset(self):
+        # Ordering reuses the join to Byline that the relation's own filter makes: no row repeats.
         return (
             super()
             .get_queryset()
