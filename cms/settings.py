@@ -129,7 +129,7 @@ STORAGES = {
 # Uploads larger than this are refused before Pillow decodes them.
 QUIRE_IMAGE_MAX_BYTES = int(os.environ.get("QUIRE_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
 QUIRE_IMAGE_MAX_PIXELS = int(os.environ.get("QUIRE_IMAGE_MAX_PIXELS", 40_000_000))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The editor sends one image a request; a flood of files is refused before any is read.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 QUIRE_SITE_NAME = os.environ.get("QUIRE_SITE_NAME", "The Meridian Review")
