@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -74,9 +75,20 @@ class LatestPostsRss(LatestPosts):
         return post.body_html
 
 
-class TagFeed(LatestPosts):
+class ListingFeed(LatestPosts):
+    """A tag's, author's or section's feed; like its page, none exists without a public post."""
+
+    model = None
+
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        obj = get_object_or_404(self.model, slug=slug)
+        if not self.posts(obj).exists():
+            raise Http404("Nothing published here.")
+        return obj
+
+
+class TagFeed(ListingFeed):
+    model = Tag
 
     def link(self, tag):
         return reverse("posts:tag", kwargs={"slug": tag.slug})
@@ -85,17 +97,15 @@ class TagFeed(LatestPosts):
         return Post.objects.published().filter(tags=tag)
 
 
-class AuthorFeed(LatestPosts):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+class AuthorFeed(ListingFeed):
+    model = Author
 
     def posts(self, author):
         return Post.objects.published().filter(authors=author)
 
 
-class SectionFeed(LatestPosts):
-    def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+class SectionFeed(ListingFeed):
+    model = Section
 
     def posts(self, section):
         return Post.objects.published().filter(section=section)

@@ -62,3 +62,14 @@ def test_a_scheduled_post_appears_once_its_time_has_come(client, make_post):
     Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     assert "Timed piece" in client.get("/").content.decode()
     assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_feeds_of_tags_authors_and_sections_with_only_unpublished_posts_are_not_found(
+    client, make_post, make_author
+):
+    section = Section.objects.create(name="Embargoed", slug="embargoed")
+    author = make_author("Hidden Writer", slug="hidden-writer")
+    make_post(status=Post.Status.DRAFT, tags=["secret"], authors=[author], section=section)
+    for url in ("/tags/secret/", "/authors/hidden-writer/", "/sections/embargoed/"):
+        assert client.get(url).status_code == 404
+        assert client.get(f"{url}feed.xml").status_code == 404
