@@ -51,13 +51,21 @@ def author_posts(request, slug):
     return render_listing(request, posts, heading=author.name, kind="Author", author=author)
 
 
+def section_posts(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    posts = Post.objects.published().filter(section=section)
+    return render_listing(request, posts, heading=section.name, kind="Section", section=section)
+
+
 def archive(request, year, month=None):
+    try:
+        first_day = date(year, month or 1, 1)
+    except ValueError as error:
+        raise Http404(str(error)) from error
     posts = Post.objects.published().filter(published_at__year=year)
     if month is not None:
-        if not 1 <= month <= 12:
-            raise Http404("No such month.")
         posts = posts.filter(published_at__month=month)
-    heading = date(year, month or 1, 1).strftime("%B %Y" if month else "%Y")
+    heading = first_day.strftime("%B %Y" if month else "%Y")
     return render_listing(request, posts, heading=heading, kind="Archive")
 
 
@@ -65,9 +73,3 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("posts:sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-def section_posts(request, slug):
-    section = get_object_or_404(Section, slug=slug)
-    posts = Post.objects.published().filter(section=section)
-    return render_listing(request, posts, heading=section.name, kind="Section", section=section)

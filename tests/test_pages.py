@@ -168,3 +168,5 @@ def test_date_archives_list_posts_of_that_year_and_month(client, make_post):
     assert "May piece" in month and "June piece" not in month and "May 2025" in month
     assert client.get("/archive/2025/13/").status_code == 404
     assert client.get("/archive/1999/").status_code == 404
+    assert client.get("/archive/99999/").status_code == 404
+    assert client.get("/archive/0/").status_code == 404
