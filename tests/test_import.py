@@ -29,6 +29,14 @@ def counts():
     return Post.objects.count(), Author.objects.count(), Byline.objects.count()
 
 
+def refused(*paths) -> str:
+    """The import's error message, after checking that it wrote nothing."""
+    with pytest.raises(CommandError) as caught:
+        run(*paths)
+    assert counts() == (0, 0, 0)
+    return str(caught.value)
+
+
 # The seed
 
 
@@ -112,10 +120,7 @@ def test_dry_run_reports_an_update_for_an_existing_slug(tmp_path, make_post):
 def test_one_bad_file_stops_the_batch_and_is_named_with_its_line(tmp_path):
     write(tmp_path, "2025-05-21-good.md", "title: Good\nauthor: A\n")
     bad = write(tmp_path, "2025-05-22-bad.md", "author: B\ntitle: yes\n")
-    with pytest.raises(CommandError) as caught:
-        run(tmp_path)
-    assert counts() == (0, 0, 0)
-    assert str(caught.value).splitlines() == [
+    assert refused(tmp_path).splitlines() == [
         "1 error(s); nothing was written:",
         f"{bad}:3: title must be text, not true/false (YAML reads yes, no, on and off as "
         "booleans: put the text in quotes)",
@@ -126,9 +131,7 @@ def test_one_bad_file_stops_the_batch_and_is_named_with_its_line(tmp_path):
 def test_every_error_of_the_batch_is_listed(tmp_path):
     first = write(tmp_path, "2025-05-21-first.md", "title: T\ndate: 2020-02-30\n")
     second = write(tmp_path, "2025-05-22-second.md", "title: T\nx: !!python/name:os.system\n")
-    with pytest.raises(CommandError) as caught:
-        run(tmp_path)
-    message = str(caught.value)
+    message = refused(tmp_path)
     assert message.startswith("2 error(s); nothing was written:")
     assert f"{first}:3: " in message and f"{second}:3: " in message
 
@@ -140,25 +143,19 @@ def test_model_limits_are_errors_at_their_line(tmp_path):
         "2025-05-22-limits.md",
         f"layout: post\ntitle: {'x' * 301}\nimage: assets/relative.png\nauthor: {'y' * 201}\n",
     )
-    with pytest.raises(CommandError) as caught:
-        run(path)
-    message = str(caught.value)
+    message = refused(path)
     assert f"{path}:3: title: Ensure this value has at most 300 characters" in message
     assert (
         f"{path}:4: image: Enter an http(s) URL or a site-relative path starting with /." in message
     )
     assert f"{path}:5: author: '{'y' * 201}': name: Ensure this value has at most 200" in message
-    assert counts() == (0, 0, 0)
 
 
 @pytest.mark.django_db
 def test_two_files_with_the_same_slug_are_refused(tmp_path):
     first = write(tmp_path, "2025-05-21-same.md", "title: First\n")
     second = write(tmp_path, "2025-05-22-other.md", "title: Second\nslug: same\n")
-    with pytest.raises(CommandError) as caught:
-        run(tmp_path)
-    assert f"{second}:3: the slug 'same' is also the slug of {first}" in str(caught.value)
-    assert counts() == (0, 0, 0)
+    assert f"{second}:3: the slug 'same' is also the slug of {first}" in refused(tmp_path)
 
 
 @pytest.mark.django_db
