@@ -36,6 +36,7 @@ PAGES = {
     "/sections/commentary/": 5,  # section, count, posts, bylines, tags
     "/archive/{year}/": 4,  # count, posts, bylines, tags
     "/feed.xml": 3,  # posts, bylines, tags
+    "/tags/shared/feed.xml": 5,  # tag, any public post, posts, bylines, tags
     "/sitemap.xml": 2,  # count, posts
 }
 
