@@ -80,7 +80,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="Tags")
     def tag_list(self, post):
-        return ", ".join(tag.name for tag in post.tags.all())
+        return ", ".join(tag.name for tag in post.tag_list)
 
     @admin.action(description="Publish selected posts (now, unless a date is set)")
     def publish(self, request, queryset):

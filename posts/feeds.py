@@ -63,7 +63,7 @@ class LatestPosts(Feed):
         return ", ".join(author.name for author in post.authors.all()) or None
 
     def item_categories(self, post):
-        return [tag.name for tag in post.tags.all()]
+        return [tag.name for tag in post.tag_list]
 
 
 class LatestPostsRss(LatestPosts):

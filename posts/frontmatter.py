@@ -4,21 +4,27 @@ The rules follow Jekyll 4 for every value Quire has a field for; every other key
 JSON-ready, in `ParsedPost.extra` for a lossless export. Errors name the file and the line in the
 file, so an editor can go straight to the fault.
 
-Quire has no categories: a post's `category`/`categories` become tags too, and the original key is
-also kept in `extra`, so they can still be mapped to sections and written back on export.
+Quire has no categories: a post's `category`/`categories` become tags too, and the original keys
+are also kept in `extra`, so the old URLs can be rebuilt and the keys written back on export.
 
-This module reads no Django settings; the import command checks the model's own limits (lengths,
-URLs).
+This module reads no Django settings and knows nothing of sites: the importer passes in what a
+Jekyll site's `_config.yml` would change (front-matter defaults, time zone) and checks the
+model's own limits (lengths, URLs).
 """
 
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 from django.utils.text import slugify
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.cyaml import CParser
+from yaml.resolver import Resolver
 
 from .markup import DEFAULT_EXCERPT_SEPARATOR
 
@@ -27,21 +33,38 @@ MAX_BYTES = 1_000_000
 # The front-matter keys behind each ParsedPost attribute, the one that wins first.
 SOURCES = {
     "title": ("title",),
-    "slug": ("slug",),
+    "slug": ("slug", "permalink"),
     "authors": ("authors", "author"),
     "published_at": ("date",),
     "description": ("description",),
     "excerpt": ("excerpt",),
     "excerpt_separator": ("excerpt_separator",),
-    "tags": ("tag", "tags", "category", "categories"),
-    "image_url": ("image",),
+    "tags": ("tag", "tags"),
+    "categories": ("category", "categories"),
+    "image_url": ("image", "header", "cover", "images"),
     "image_alt": ("image_alt", "image"),
-    "image_caption": ("image_caption", "image"),
+    "image_caption": ("image_caption", "image", "header"),
     "draft": ("published",),
+    "permalink": ("permalink",),
+    "redirect_from": ("redirect_from",),
+    "liquid": ("render_with_liquid",),
 }
 _MODELLED = {key for keys in SOURCES.values() for key in keys}
-# Modelled only in part (as tags), so the original is kept in `extra` too.
-_KEPT_AS_WELL = {"category", "categories"}
+# Modelled only in part, so the original is kept in `extra` too: categories (as tags), and the
+# theme keys a featured image can come from, which carry more than the image.
+_KEPT_AS_WELL = {"category", "categories", "header", "cover", "images"}
+# Where Jekyll themes put a featured image, the one that wins first (key, then sub-key or index).
+_IMAGE_SOURCES = (
+    ("image", None),
+    ("image", "path"),
+    ("image", "feature"),
+    ("image", "url"),
+    ("header", "image"),
+    ("header", "overlay_image"),
+    ("header", "teaser"),
+    ("cover", None),
+    ("images", 0),
+)
 
 _OPENING = re.compile(r"---[ \t]*")
 # Jekyll also ends front matter at a YAML document-end marker.
@@ -50,6 +73,16 @@ _LINE_BREAK = re.compile(r"\r\n?")
 _DATED_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.*)")
 # Ruby's String#split without arguments splits on ASCII whitespace only, not on NBSP.
 _RUBY_WHITESPACE = re.compile(r"[ \t\n\v\f\r]+")
+# What Ruby's Time.parse, which Jekyll uses for a date YAML left as text, reads.
+_DATE_TEXT = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[Tt ]+(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?"
+    r"\s*(?P<zone>[Zz]|[+-]\d{2}:?\d{2}|[A-Za-z]{3})?"
+)
+_ZONE_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+    "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}  # fmt: skip
 _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 _FIRST_YAML_LINE = 2  # the YAML starts on the line after the opening `---`
 
@@ -72,19 +105,27 @@ class FrontMatterError(Exception):
 class ParsedPost:
     path: Path
     title: str
-    slug: str
+    slug: str  # Quire's: lower case, safe in a URL
+    jekyll_slug: str = ""  # the slug Jekyll stored (case and punctuation kept), for old URLs
     authors: list[str] = field(default_factory=list)
+    written_date: date | None = None  # the date as written: a date, or a datetime in its offset
     published_at: datetime | None = None
     published_offset: int | None = None
     description: str = ""
     body: str = ""
+    body_line: int = 1  # the line of the file the body starts on
     excerpt: str = ""
     excerpt_separator: str = DEFAULT_EXCERPT_SEPARATOR
     tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
     image_url: str = ""
     image_alt: str = ""
     image_caption: str = ""
     draft: bool = False
+    permalink: str = ""
+    redirect_from: list[str] = field(default_factory=list)
+    liquid: bool = True  # `render_with_liquid: false` turns Jekyll's Liquid off for the body
+    front_matter: dict = field(default_factory=dict)  # the file's own keys and values, as read
     extra: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line in the file
@@ -108,11 +149,18 @@ class _FrontMatter:
         return FrontMatterError(self.path, self.lines.get(key), message)
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader without anchors, aliases or explicit tags, noting duplicated keys."""
+class _Loader(Composer, CParser, SafeConstructor, Resolver):
+    """The safe loader without anchors, aliases or explicit tags, noting duplicated keys.
+
+    libyaml (CParser) reads the text, about ten times faster than PyYAML's own parser; the
+    nodes are composed in Python, where anchors and tags are refused before anything is built.
+    """
 
     def __init__(self, stream):
-        super().__init__(stream)
+        CParser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
         self.duplicates: list[tuple[object, yaml.Mark]] = []
 
     def compose_node(self, parent, index):
@@ -152,40 +200,68 @@ class _Loader(yaml.SafeLoader):
         return mapping
 
 
-def parse(path: Path, text: str | None = None) -> ParsedPost:
-    """One Markdown file with front matter, read from `path` unless its `text` is given."""
+def parse(
+    path: Path,
+    text: str | None = None,
+    *,
+    defaults: dict | None = None,
+    zone: tzinfo | None = None,
+) -> ParsedPost:
+    """One Markdown file with front matter, read from `path` unless its `text` is given.
+
+    `defaults` are front-matter values the file's own keys override, as Jekyll's `_config.yml`
+    defaults are; `zone` is the time zone for dates written without an offset (else UTC).
+    """
     path = Path(path)
     if text is None:
         text = _decode(path, _read(path))
     else:
         _check_size(path, len(text.encode("utf-8", "surrogatepass")))
     text, notes = _normalise(text)
-    source, body = _split(path, text)
+    source, body, body_line = _split(path, text)
     front_matter = _load(path, source, notes)
+    own = front_matter.values
+    front_matter.values = {**(defaults or {}), **own}
     file_date, file_slug = _file_name(path)
+    permalink = _text(front_matter, "permalink").strip()
+    jekyll_slug = _jekyll_slug(front_matter, permalink, file_slug)
     post = ParsedPost(
         path=path,
         title=_title(front_matter, file_slug, notes),
-        slug=_slug(front_matter, file_slug, notes),
+        slug=_slug(front_matter, jekyll_slug, notes),
+        jekyll_slug=jekyll_slug,
         authors=_authors(front_matter),
         description=_text(front_matter, "description").strip(),
         body=body,
+        body_line=body_line,
         excerpt=_text(front_matter, "excerpt").strip(),
         excerpt_separator=_text(front_matter, "excerpt_separator", DEFAULT_EXCERPT_SEPARATOR),
-        tags=_tags(front_matter),
+        tags=_jekyll_list(front_matter, "tag", "tags"),
+        categories=_jekyll_list(front_matter, "category", "categories"),
         draft=_draft(front_matter),
+        permalink=permalink,
+        redirect_from=_names(front_matter, "redirect_from"),
+        liquid=_flag(front_matter, "render_with_liquid"),
+        front_matter=own,
         notes=notes,
         lines=front_matter.lines,
     )
-    post.published_at, post.published_offset = _published_at(front_matter, file_date)
+    post.written_date = _written_date(front_matter, file_date)
+    # YAML timestamps without an offset are UTC to Jekyll; only dates left as text, and bare
+    # days, are in the site's zone.
+    if isinstance(front_matter.values.get("date"), datetime):
+        zone = None
+    post.published_at, post.published_offset = _instant(post.written_date, zone)
     post.image_url, post.image_alt, post.image_caption, image_rest = _image(front_matter, notes)
-    post.extra = _extra(front_matter, image_rest)
+    post.extra = _extra(own, image_rest)
     if post.published_at is None:
         notes.append("no date in the front matter or the file name: the post stays a draft")
     separator = post.excerpt_separator
-    if not post.excerpt and (not separator or separator not in body):
+    declared = "excerpt_separator" in front_matter.values
+    if declared and not post.excerpt and separator not in body:
         notes.append(
-            f"no excerpt separator ({separator!r}) in the body: the excerpt is the first paragraph"
+            f"the excerpt separator {separator!r} is not in the body: the excerpt is the first "
+            "paragraph (Jekyll would show the whole post)"
         )
     return post
 
@@ -239,37 +315,46 @@ def _normalise(text: str) -> tuple[str, list[str]]:
     return text, notes
 
 
-def _split(path: Path, text: str) -> tuple[str, str]:
-    """The YAML between a first-line `---` and the next `---` line, and the body after it."""
+def _split(path: Path, text: str) -> tuple[str, str, int]:
+    """The YAML between a first-line `---` and the next `---` line, the body after it, and the
+    body's first line in the file."""
     lines = text.split("\n")
     if not _OPENING.fullmatch(lines[0]):
         raise FrontMatterError(path, 1, "no front matter: the file must start with a '---' line")
     for index in range(1, len(lines)):
         if _CLOSING.fullmatch(lines[index]):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :])
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     raise FrontMatterError(path, 1, "the front matter opened here is never closed by a '---' line")
 
 
 # Reading the YAML
 
 
-def _file_line(source: str, mark: yaml.Mark) -> int:
+def read_yaml(path: Path) -> dict:
+    """A whole YAML file of keys and values (a site's `_config.yml`, `_data/authors.yml`), read
+    as safely as front matter is, with errors at their line."""
+    text, _ = _normalise(_decode(path, _read(path)))
+    return _load(path, text, [], first=1).values
+
+
+def _file_line(source: str, mark: yaml.Mark, first: int) -> int:
     # Counted from the character index: YAML also breaks lines at U+0085, U+2028 and U+2029.
-    return source.count("\n", 0, mark.index) + _FIRST_YAML_LINE
+    return source.count("\n", 0, mark.index) + first
 
 
-def _load(path: Path, source: str, notes: list[str]) -> _FrontMatter:
+def _load(path: Path, source: str, notes: list[str], first: int = _FIRST_YAML_LINE) -> _FrontMatter:
     """The front matter as a mapping of string keys, each with its line in the file."""
     loader = _Loader(source)
     try:
         root = loader.get_single_node()
         values = {} if root is None else loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
-        raise _yaml_error(path, source, error) from None
+        raise _yaml_error(path, source, error, first) from None
     except yaml.reader.ReaderError as error:
-        line = source.count("\n", 0, error.position) + _FIRST_YAML_LINE
+        # libyaml gives the character as a number and its position in UTF-8 bytes.
+        line = source.encode("utf-8").count(b"\n", 0, error.position) + first
         raise FrontMatterError(
-            path, line, f"invalid YAML: character U+{ord(error.character):04X} is not allowed"
+            path, line, f"invalid YAML: character U+{error.character:04X} is not allowed"
         ) from None
     except RecursionError:
         raise FrontMatterError(path, None, "the front matter is nested too deeply") from None
@@ -281,28 +366,31 @@ def _load(path: Path, source: str, notes: list[str]) -> _FrontMatter:
         kind = "a list" if isinstance(values, list) else "a single value"
         raise FrontMatterError(
             path,
-            _file_line(source, root.start_mark),
+            _file_line(source, root.start_mark, first),
             f"front matter must be keys and values, not {kind}",
         )
     lines = {}
     for key_node, _ in root.value:
-        line = _file_line(source, key_node.start_mark)
+        line = _file_line(source, key_node.start_mark, first)
         if key_node.tag != _YAML_TAG_PREFIX + "str":
             raise FrontMatterError(path, line, f"the key {key_node.value!r} must be text: quote it")
         lines[key_node.value] = line
     notes.extend(
-        f"line {_file_line(source, mark)}: {key!r} is given more than once; the last value wins"
+        f"line {_file_line(source, mark, first)}: {key!r} is given more than once; "
+        "the last value wins"
         for key, mark in loader.duplicates
     )
     return _FrontMatter(path, values, lines)
 
 
-def _yaml_error(path: Path, source: str, error: yaml.MarkedYAMLError) -> FrontMatterError:
+def _yaml_error(
+    path: Path, source: str, error: yaml.MarkedYAMLError, first: int
+) -> FrontMatterError:
     """PyYAML's complaint at the line of the problem, naming where the faulty part began."""
     problem = ", ".join(part for part in (error.context, error.problem) if part)
-    line = _file_line(source, error.problem_mark or error.context_mark)
-    if error.context_mark and _file_line(source, error.context_mark) != line:
-        problem += f" (it began on line {_file_line(source, error.context_mark)})"
+    line = _file_line(source, error.problem_mark or error.context_mark, first)
+    if error.context_mark and _file_line(source, error.context_mark, first) != line:
+        problem += f" (it began on line {_file_line(source, error.context_mark, first)})"
     return FrontMatterError(path, line, f"invalid YAML: {problem}")
 
 
@@ -347,16 +435,24 @@ def _file_name(path: Path) -> tuple[date | None, str]:
         ) from None
 
 
-def _slug(front_matter: _FrontMatter, file_slug: str, notes: list[str]) -> str:
-    """`slug:` if given, else the file name without date and extension; slugified, Unicode kept."""
-    source = _text(front_matter, "slug").strip() or file_slug
-    slug = slugify(source, allow_unicode=True)
+def _jekyll_slug(front_matter: _FrontMatter, permalink: str, file_slug: str) -> str:
+    """The slug Jekyll stores: `slug:`, else the last segment of a permalink without
+    placeholders, else the file name's; case and punctuation kept."""
+    slug = _text(front_matter, "slug").strip()
+    if not slug and permalink and ":" not in permalink:
+        slug = unquote(permalink.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html"))
+    return slug or file_slug.rstrip(".")
+
+
+def _slug(front_matter: _FrontMatter, jekyll_slug: str, notes: list[str]) -> str:
+    """Quire's slug: the Jekyll slug made safe for a URL (lower case, Unicode letters kept)."""
+    slug = slugify(jekyll_slug, allow_unicode=True)
     if not slug:
         raise front_matter.error(
-            "slug", f"cannot make a slug from {source!r}: give a slug: with letters or digits"
+            "slug", f"cannot make a slug from {jekyll_slug!r}: give a slug: with letters or digits"
         )
-    if slug != source:
-        notes.append(f"slug {source!r} became {slug!r}")
+    if slug != jekyll_slug:
+        notes.append(f"slug {jekyll_slug!r} became {slug!r}")
     return slug
 
 
@@ -369,29 +465,61 @@ def _title(front_matter: _FrontMatter, file_slug: str, notes: list[str]) -> str:
     return title
 
 
-def _published_at(front_matter: _FrontMatter, file_date: date | None):
-    """`date:` (else the file name's date) as an aware UTC datetime, and its offset in minutes."""
+def _written_date(front_matter: _FrontMatter, file_date: date | None) -> date | None:
+    """`date:` (else the file name's date) as written: a date, or a datetime (aware when an
+    offset was given). YAML leaves some dates as text; they are read as Ruby's Time.parse does."""
     value = front_matter.values.get("date")
     # A null date falls back to the file name's, as in Jekyll.
     if value is None:
-        value = file_date
-    if value is None:
-        return None, None
+        return file_date
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise front_matter.error(
-                "date", f"date {value!r} is not a valid date such as 2025-05-22 12:00:00 +08:00"
-            ) from None
+        return _date_from_text(front_matter, value)
     if not isinstance(value, date):
         raise front_matter.error("date", f"date must be a date and time, not {_describe(value)}")
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    if value.tzinfo is None:
-        # Jekyll puts an offset-less time in the site's zone (default: the system's); Quire, in UTC.
-        return value.replace(tzinfo=UTC), None
-    return value.astimezone(UTC), int(value.utcoffset().total_seconds()) // 60
+    return value
+
+
+def _date_from_text(front_matter: _FrontMatter, value: str) -> date:
+    match = _DATE_TEXT.fullmatch(value.strip())
+    try:
+        if match is None:
+            raise ValueError
+        day = date.fromisoformat("-".join(part.zfill(2) for part in match["date"].split("-")))
+        if match["time"] is None:
+            return day
+        written = datetime.combine(day, time.fromisoformat(match["time"].zfill(5)))
+        zone = match["zone"]
+        if zone is None:
+            return written
+        if zone.upper() in _ZONE_ABBREVIATIONS:
+            offset = timedelta(hours=_ZONE_ABBREVIATIONS[zone.upper()])
+        elif zone in "Zz":
+            offset = timedelta(0)
+        else:
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return written.replace(tzinfo=timezone(offset))
+    except ValueError:
+        raise front_matter.error(
+            "date", f"date {value!r} is not a valid date such as 2025-05-22 12:00:00 +08:00"
+        ) from None
+
+
+def _instant(written: date | None, zone: tzinfo | None) -> tuple[datetime | None, int | None]:
+    """The written date as an aware UTC datetime, and the offset (minutes) it was written with.
+
+    A date without an offset is put in `zone`, and without a zone in UTC with no offset kept.
+    """
+    if written is None:
+        return None, None
+    if not isinstance(written, datetime):
+        written = datetime.combine(written, time())
+    if written.tzinfo is None:
+        if zone is None:
+            return written.replace(tzinfo=UTC), None
+        written = written.replace(tzinfo=zone)
+    return written.astimezone(UTC), int(written.utcoffset().total_seconds()) // 60
 
 
 def _names(front_matter: _FrontMatter, key: str) -> list[str]:
@@ -434,49 +562,73 @@ def _jekyll_list(front_matter: _FrontMatter, singular: str, plural: str) -> list
     return [name for name in names if name]
 
 
-def _tags(front_matter: _FrontMatter) -> list[str]:
-    """Tags, then categories (Quire keeps them as tags), each name once, in the order written."""
-    names = _jekyll_list(front_matter, "tag", "tags")
-    names += _jekyll_list(front_matter, "category", "categories")
-    return list(dict.fromkeys(names))
-
-
 def _image(front_matter: _FrontMatter, notes: list[str]):
-    """`image:` as a URL, or as keys `path` (or `url`), `alt` and `caption`; the `image_alt` and
-    `image_caption` keys win. Gives the URL, alt, caption and the image keys Quire does not use."""
-    value = front_matter.values.get("image")
-    parts, rest = {}, {}
-    if isinstance(value, dict):
-        source = "path" if value.get("path") else "url"
-        used = (source, "alt", "caption")
-        rest = {name: part for name, part in value.items() if name not in used}
-        for name in used:
-            part = value.get(name)
-            if part is not None and not isinstance(part, str):
-                raise front_matter.error(
-                    "image", f"image {name} must be text, not {_describe(part)}"
-                )
-            parts[name] = (part or "").strip()
-        if rest:
-            notes.append(f"image keys kept in front_matter only: {', '.join(map(str, rest))}")
-        url = parts[source]
-    elif value is None or isinstance(value, str):
-        url = (value or "").strip()
-    else:
+    """The featured image, from the first key a Jekyll theme would take it from (`image:` as a
+    URL or as keys path, feature or url; `header:` image, overlay_image or teaser; `cover:`;
+    `images:`), with its alt and caption; `image_alt` and `image_caption` keys win. Gives the
+    URL, alt, caption and the `image:` keys Quire does not use."""
+    values = front_matter.values
+    image = values.get("image")
+    if not (image is None or isinstance(image, str | dict)):
         raise front_matter.error(
-            "image", f"image must be a URL or keys path, alt and caption, not {_describe(value)}"
+            "image", f"image must be a URL or keys path, alt and caption, not {_describe(image)}"
         )
-    alt = _text(front_matter, "image_alt").strip() or parts.get("alt", "")
-    caption = _text(front_matter, "image_caption").strip() or parts.get("caption", "")
-    return url, alt, caption, rest
+    url = ""
+    for key, part in _IMAGE_SOURCES:
+        holder = values.get(key)
+        if part is None:
+            # A mapping is looked into by the sub-key entries.
+            candidate = None if isinstance(holder, dict) else holder
+        elif isinstance(part, int):
+            item = holder[part] if isinstance(holder, list) and holder else None
+            candidate = item.get("url") if isinstance(item, dict) else None
+        else:
+            candidate = holder.get(part) if isinstance(holder, dict) else None
+        if candidate is None or candidate == "":
+            continue
+        if not isinstance(candidate, str):
+            name = key if part is None else f"{key} {part}"
+            raise front_matter.error(key, f"{name} must be text, not {_describe(candidate)}")
+        url = candidate.strip()
+        break
+    details = image if isinstance(image, dict) else {}
+    header = values.get("header") if isinstance(values.get("header"), dict) else {}
+    alt = _text(front_matter, "image_alt") or _part(front_matter, details, "alt")
+    caption = (
+        _text(front_matter, "image_caption")
+        or _part(front_matter, details, "caption")
+        or _part(front_matter, header, "caption", key="header")
+    )
+    used = {"path", "feature", "url", "alt", "caption"}
+    rest = {name: value for name, value in details.items() if name not in used}
+    if rest:
+        notes.append(f"image keys kept in front_matter only: {', '.join(map(str, rest))}")
+    return url, alt.strip(), caption.strip(), rest
+
+
+def _part(front_matter: _FrontMatter, mapping: dict, name: str, key: str = "image") -> str:
+    value = mapping.get(name)
+    if value is not None and not isinstance(value, str):
+        raise front_matter.error(key, f"{key} {name} must be text, not {_describe(value)}")
+    return value or ""
+
+
+def _flag(front_matter: _FrontMatter, key: str) -> bool:
+    """A true/false key, true unless given."""
+    value = front_matter.values.get(key, True)
+    if not isinstance(value, bool):
+        raise front_matter.error(key, f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def _draft(front_matter: _FrontMatter) -> bool:
     """Only `published: false` makes a draft, as in Jekyll (`draft: true` does not)."""
-    value = front_matter.values.get("published", True)
-    if not isinstance(value, bool):
-        raise front_matter.error("published", f"published must be true or false, not {value!r}")
-    return not value
+    return not _flag(front_matter, "published")
+
+
+def categories(values: dict) -> list[str]:
+    """The categories in stored front-matter values, split as an import splits them."""
+    return _jekyll_list(_FrontMatter(Path(), values, {}), "category", "categories")
 
 
 def _jsonable(value):
@@ -493,11 +645,12 @@ def _jsonable(value):
     return value
 
 
-def _extra(front_matter: _FrontMatter, image_rest: dict) -> dict:
-    """Every key Quire does not model, with the image keys it does not use, ready for JSON."""
+def _extra(own: dict, image_rest: dict) -> dict:
+    """Every key of the file Quire does not model, with the image keys it does not use, ready
+    for JSON."""
     extra = {
         key: _jsonable(value)
-        for key, value in front_matter.values.items()
+        for key, value in own.items()
         if key not in _MODELLED or key in _KEPT_AS_WELL
     }
     if image_rest:

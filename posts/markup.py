@@ -5,7 +5,6 @@ so what an editor previews is byte for byte what readers get.
 """
 
 import re
-from itertools import pairwise
 
 import nh3
 from markdown_it import MarkdownIt
@@ -54,8 +53,8 @@ _FOOTNOTE_CLASSES = {
 _LANGUAGE_CLASS = re.compile(r"language-[a-z0-9_+-]+", re.IGNORECASE)
 _HEADING_ID = re.compile(r"[\w-]+")
 _FOOTNOTE_ID = re.compile(r"fn(ref)?\d+(:\d+)?")
-# Jekyll posts carry these; markdown-it leaves them as text, which is not an excerpt.
-_KRAMDOWN_IAL = re.compile(r"\{:[^}]*\}")
+# As markdown-it counts lines; str.splitlines() also breaks on \f, \x1c, U+2028...
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _TABLE_ALIGN = {"text-align:left", "text-align:right", "text-align:center"}
 
 
@@ -108,36 +107,34 @@ def split_excerpt(body: str, separator: str = DEFAULT_EXCERPT_SEPARATOR) -> tupl
     return head, head + tail
 
 
-def _is_prose(inline) -> bool:
-    """A paragraph counts when it has text outside images and kramdown {: attribute lists}."""
-    text = "".join(c.content for c in inline.children if c.type in ("text", "code_inline"))
-    return bool(_KRAMDOWN_IAL.sub("", text).strip())
-
-
 def first_paragraph(source: str) -> str:
-    """The source lines of the first top-level prose paragraph, or ""."""
-    tokens = _md.parse(source)
-    for opening, inline in pairwise(tokens):
-        if opening.type == "paragraph_open" and opening.level == 0 and _is_prose(inline):
-            start, end = opening.map
-            # Split as markdown-it counts lines; str.splitlines() also breaks on \f, \x1c, U+2028...
-            return "\n".join(re.split(r"\r\n|\r|\n", source)[start:end])
-    return ""
+    """The first run of non-blank lines: what Jekyll's default separator, a blank line, cuts."""
+    lines: list[str] = []
+    for line in _LINE_END.split(source):
+        if line.strip(" \t"):
+            lines.append(line)
+        elif lines:
+            break
+    return "\n".join(lines)
+
+
+def excerpt_source(body: str, excerpt: str = "", separator: str = DEFAULT_EXCERPT_SEPARATOR) -> str:
+    """The Markdown an excerpt is rendered from: an explicit excerpt wins, then the text before
+    the separator, then the first paragraph."""
+    if excerpt.strip():
+        return excerpt
+    cut, _ = split_excerpt(body, separator)
+    return first_paragraph(body) if cut is None else cut
 
 
 def render_post(
     body: str, excerpt: str = "", separator: str = DEFAULT_EXCERPT_SEPARATOR
 ) -> tuple[str, str]:
     """An explicit excerpt wins, then the text before the separator, then the first paragraph."""
-    cut, body_source = split_excerpt(body, separator)
-    if excerpt.strip():
-        excerpt_source = excerpt
-    elif cut is not None:
-        excerpt_source = cut
-    else:
-        excerpt_source = first_paragraph(body_source)
+    _, body_source = split_excerpt(body, separator)
     env: dict = {}
     body_html = _html(body_source, env)
     # Reference-style links in the excerpt resolve against the body's definitions, as in Jekyll.
-    excerpt_html = _html(excerpt_source, {"references": env.get("references", {})})
+    references = {"references": env.get("references", {})}
+    excerpt_html = _html(excerpt_source(body, excerpt, separator), references)
     return body_html, excerpt_html

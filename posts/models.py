@@ -12,7 +12,7 @@ from datetime import timezone as dt_timezone
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.related_descriptors import (
     ManyToManyDescriptor,
     create_forward_many_to_many_manager,
@@ -21,6 +21,7 @@ from django.db.models.functions import Now
 from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import uri_to_iri
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
@@ -57,6 +58,12 @@ class Author(models.Model):
         on_delete=models.SET_NULL,
         related_name="author",
         help_text="The login this author writes with, if any.",
+    )
+    links = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text='Profiles and contacts by name, e.g. {"web": "https://…", "twitter": "…"}.',
     )
 
     class Meta:
@@ -205,6 +212,16 @@ class Post(models.Model):
     front_matter = models.JSONField(
         default=dict, blank=True, encoder=DjangoJSONEncoder, editable=False
     )
+    # Null, not "", for posts written in Quire: a unique text column needs it to hold many of
+    # them, and a plain unique index serves the import's lookups on every database.
+    source = models.CharField(
+        max_length=500,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The Markdown file the post was imported from; a re-import updates this post.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -229,15 +246,41 @@ class Post(models.Model):
             derived |= {"body_html", "excerpt_html"}
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
-        super().save(**kwargs)
+        old_slug = getattr(self, "_stored_slug", None)
+        if old_slug == self.slug:
+            super().save(**kwargs)
+            return
+        # Within an import or an admin save (already atomic) this costs no savepoint.
+        with transaction.atomic(savepoint=False):
+            super().save(**kwargs)
+            self.redirect_old_slug(old_slug)
 
     def get_absolute_url(self):
         return reverse("posts:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that a changed slug leaves a redirect behind (see save()).
+        instance._stored_slug = instance.__dict__.get("slug")
+        return instance
+
+    def redirect_old_slug(self, old_slug: str | None):
+        """A new or changed slug takes over its URL; a changed one keeps the old URL working."""
+        self._stored_slug = self.slug
+        Redirect.objects.filter(old_path=post_path(self.slug)).delete()
+        if old_slug:
+            Redirect.objects.update_or_create(old_path=post_path(old_slug), defaults={"post": self})
 
     def render_markup(self):
         self.body_html, self.excerpt_html = markup.render_post(
             self.body, self.excerpt, self.excerpt_separator
         )
+
+    @property
+    def tag_list(self):
+        """The tags in alphabetical order, whatever order they were stored in."""
+        return sorted(self.tags.all(), key=lambda tag: (tag.name.casefold(), tag.name))
 
     @property
     def image_url(self):
@@ -315,3 +358,28 @@ def render_raw_rows(sender, instance, raw, **kwargs):
 
 pre_save.connect(render_raw_rows, sender=Post, dispatch_uid="render_raw_posts")
 pre_save.connect(render_raw_rows, sender=Author, dispatch_uid="render_raw_authors")
+
+
+def post_path(slug: str) -> str:
+    """A post's path as a request names it (`request.path`): Unicode, not percent-encoded."""
+    return uri_to_iri(reverse("posts:detail", kwargs={"slug": slug}))
+
+
+class Redirect(models.Model):
+    """An old URL of a post, answered with a 301 to wherever the post lives now.
+
+    Django's contrib.redirects stores the target as text and needs the sites framework; a
+    foreign key follows the post through later slug changes and never points at a deleted one.
+    """
+
+    old_path = models.CharField(
+        max_length=1000, unique=True, help_text="A path on this site, without the domain."
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.post.get_absolute_url()}"

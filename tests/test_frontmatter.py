@@ -214,7 +214,14 @@ def test_keys_must_be_text(tmp_path):
 
 def test_deep_nesting_is_refused(tmp_path):
     error = refused(tmp_path, "title: T\nx: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert "nested too deeply" in error.message
+    assert "exceeded maximum nesting depth" in error.message
+    error = refused(tmp_path, "title: T\nx: " + "[" * 900 + "]" * 900 + "\n")
+    assert error.message == "the front matter is nested too deeply"
+
+
+def test_a_control_character_is_named_at_its_line(tmp_path):
+    error = refused(tmp_path, "title: 興中會成立宣言\nnote: \x07\n")
+    assert (error.line, error.message) == (3, "invalid YAML: character U+0007 is not allowed")
 
 
 def test_line_numbers_count_only_real_line_ends(tmp_path):
@@ -272,11 +279,24 @@ def test_without_any_date_the_post_is_undated_and_noted(tmp_path):
     assert "no date in the front matter or the file name: the post stays a draft" in post.notes
 
 
-def test_without_a_separator_in_the_body_the_excerpt_is_noted(tmp_path):
-    post = parse_front(tmp_path, "title: T\n", body="One.\n\nTwo.\n")
+def test_a_declared_separator_missing_from_the_body_is_noted(tmp_path):
+    post = parse_front(tmp_path, "title: T\nexcerpt_separator: <!--more-->\n", body="One.\n")
     assert post.notes == [
-        "no excerpt separator ('<excerpt/>') in the body: the excerpt is the first paragraph"
+        "the excerpt separator '<!--more-->' is not in the body: the excerpt is the first "
+        "paragraph (Jekyll would show the whole post)"
     ]
+
+
+def test_without_a_declared_separator_the_first_paragraph_is_jekylls_excerpt_too(tmp_path):
+    assert parse_front(tmp_path, "title: T\n", body="One.\n\nTwo.\n").notes == []
+
+
+def test_a_site_separator_comes_in_as_a_default(tmp_path):
+    post = parse(
+        write(tmp_path, "title: T\n", body="One <!--more--> two\n"),
+        defaults={"excerpt_separator": "<!--more-->"},
+    )
+    assert post.excerpt_separator == "<!--more-->" and post.notes == []
 
 
 def test_text_can_be_given_instead_of_read(tmp_path):
@@ -396,9 +416,9 @@ def test_a_singular_tag_is_one_tag(tmp_path):
     assert parse_front(tmp_path, "title: T\ntag: foreign policy\n").tags == ["foreign policy"]
 
 
-def test_categories_become_tags_too_and_are_kept(tmp_path):
+def test_categories_split_like_tags_and_are_kept(tmp_path):
     post = parse_front(tmp_path, "title: T\ntags: [nato]\ncategories: Tax Foundation nato\n")
-    assert post.tags == ["nato", "Tax", "Foundation"]
+    assert (post.tags, post.categories) == (["nato"], ["Tax", "Foundation", "nato"])
     assert post.extra == {"categories": "Tax Foundation nato"}
 
 
@@ -482,14 +502,13 @@ def test_unmodelled_keys_are_kept_as_json(tmp_path):
     post = parse_front(
         tmp_path,
         "title: T\nlayout: post\nlast_modified_at: 2017-10-21\n"
-        "updated: 2017-10-26 10:00:00 -04:00\nredirect_from:\n  - /old/\n"
+        "updated: 2017-10-26 10:00:00 -04:00\n"
         "provider: {name: Brookings, 2020: x}\nweight: .nan\n",
     )
     assert post.extra == {
         "layout": "post",
         "last_modified_at": "2017-10-21",
         "updated": "2017-10-26T10:00:00-04:00",
-        "redirect_from": ["/old/"],
         "provider": {"name": "Brookings", "2020": "x"},
         "weight": "nan",
     }

@@ -121,27 +121,23 @@ def test_separator_twice_cuts_at_first_and_removes_only_it():
     assert body_html == "<p>One.</p>\n<p>Two.</p>\n<p>SEP</p>\n<p>Three.</p>\n"
 
 
-def test_no_marker_takes_first_paragraph_after_leading_blocks():
-    body = (
-        "# Title\n\n![Chart](/chart.png)\n\n- a list\n\n"
-        "The first\nreal paragraph.\n\nSecond paragraph.\n"
-    )
-    assert first_paragraph(body) == "The first\nreal paragraph."
+def test_no_marker_takes_the_first_run_of_non_blank_lines_as_jekyll_does():
+    body = "\n\nThe first\nparagraph.\n\nSecond paragraph.\n"
+    assert first_paragraph(body) == "The first\nparagraph."
     _, excerpt_html = render_post(body)
-    assert excerpt_html == "<p>The first\nreal paragraph.</p>\n"
+    assert excerpt_html == "<p>The first\nparagraph.</p>\n"
 
 
-def test_first_paragraph_skips_kramdown_attribute_lists():
-    body = '# H1\n{: .mt-4 }\n\n![Map](/map.png)\n{: width="700" }\n\nThe lead.\n'
-    assert first_paragraph(body) == "The lead."
+def test_a_leading_heading_or_quote_is_the_first_paragraph():
+    assert first_paragraph("## Headings\n\nText.\n") == "## Headings"
+    _, excerpt_html = render_post("> *The lead.*\n\nText.\n")
+    assert excerpt_html == "<blockquote>\n<p><em>The lead.</em></p>\n</blockquote>\n"
 
 
 def test_first_paragraph_counts_lines_as_markdown_does():
-    crlf_and_line_separator = "# T\r\n\r\nLead\u2028still lead.\r\n\r\nRest."
+    crlf_and_line_separator = "Lead\u2028still lead.\r\n \t\r\nRest."
     assert first_paragraph(crlf_and_line_separator) == "Lead\u2028still lead."
-    assert first_paragraph("# Only a heading\n\n- and a list\n") == ""
-    _, excerpt_html = render_post("## Heading only\n")
-    assert excerpt_html == ""
+    assert first_paragraph("\n  \n") == ""
 
 
 def test_excerpt_resolves_reference_links_from_the_body():

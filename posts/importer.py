@@ -1,0 +1,380 @@
+"""Posts from Markdown files: validated as a batch, then written, each keyed by its source file.
+
+A batch keeps only a small `Plan` per file between validating and writing; each file is parsed
+again to be written, so memory does not grow with the size of a site.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from . import liquid
+from .frontmatter import FrontMatterError, ParsedPost, parse
+from .jekyll import Source, author_profile, find_sources
+from .models import Author, Byline, Post, Redirect, Section, post_path
+
+# The ParsedPost attribute behind each Post field, where the names differ.
+_ATTRIBUTE_OF = {"external_image": "image_url"}
+# How many slugs one query checks against the database.
+_CHUNK = 500
+
+
+@dataclass
+class Plan:
+    """What validating one file found, kept until it is written."""
+
+    source: Source
+    slug: str
+    old_urls: list[str]
+    notes: list[str]
+    status: str = Post.Status.DRAFT
+    scheduled: bool = False
+    post_id: int | None = None  # the post this file made in an earlier import
+    taken_urls: dict[str, int] = field(default_factory=dict)  # old URL -> post it leads to now
+    outcome: str = ""  # created, updated or unchanged, once written
+
+
+@dataclass
+class Batch:
+    sources: list[Source]
+    skipped: list[str] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+    # What Liquid's post_url and link resolve against: names and keys of the batch's posts.
+    slugs_by_name: dict[str, str] = field(default_factory=dict)
+    authors: dict[str, Author] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
+    sections: dict[str, Section] = field(default_factory=dict)
+    new_authors: int = 0
+    new_tags: int = 0
+    pending: list = field(default_factory=list)  # rows for one bulk insert, see flush()
+
+    @classmethod
+    def find(cls, paths: list[Path]) -> "Batch":
+        sources, skipped = find_sources(paths)
+        return cls(sources, skipped)
+
+    # Validating
+
+    def validate(self, on_file=lambda: None) -> list[str]:
+        """Every file parsed and checked; the errors, each naming its file and line."""
+        errors: list[FrontMatterError] = []
+        owners: dict[str, Path] = {}  # slug, key or old URL -> the file that has it
+        for source in self.sources:
+            on_file()
+            try:
+                post = read(source)
+                # A post exported from Quire names its own URL as its permalink.
+                own_url = post_path(post.slug)
+                old_urls = [url for url in source.old_urls(post) if url != own_url]
+            except FrontMatterError as error:
+                errors.append(error)
+                continue
+            except ValueError as error:
+                key, line = post.where("permalink")
+                errors.append(FrontMatterError(source.path, line, f"{key}: {error}"))
+                continue
+            errors += model_errors(post)
+            claims = [("slug", post.slug, post.where("slug")[1]), ("source", source.key, None)]
+            claims += [("old URL", url, post.where("permalink")[1]) for url in old_urls]
+            for kind, value, line in claims:
+                other = owners.setdefault(f"{kind} {value}", source.path)
+                if other != source.path:
+                    errors.append(
+                        FrontMatterError(
+                            source.path, line, f"the {kind} {value!r} is also that of {other}"
+                        )
+                    )
+            plan = Plan(source, post.slug, old_urls, post.notes, status=status(post, source))
+            plan.scheduled = (
+                plan.status == Post.Status.PUBLISHED and post.published_at > timezone.now()
+            )
+            self.plans.append(plan)
+            self.name(plan)
+        errors += self.check_database()
+        # A broken _config.yml is the same error for every file of its site: say it once.
+        return list(dict.fromkeys(map(str, errors)))
+
+    def name(self, plan: Plan):
+        """Record the names Liquid's {% post_url %} and {% link %} may use for this post."""
+        relative = plan.source.relative
+        self.slugs_by_name[str(relative)] = plan.slug
+        if plan.source.collection == "posts" and not plan.source.in_drafts:
+            self.slugs_by_name[relative.stem] = plan.slug
+            below = (
+                relative.parts[relative.parts.index("_posts") + 1 :]
+                if "_posts" in (relative.parts)
+                else ()
+            )
+            if below:
+                self.slugs_by_name[str(PurePosixPath(*below).with_suffix(""))] = plan.slug
+
+    def check_database(self) -> list[FrontMatterError]:
+        """Find the posts earlier imports made from these files and the old URLs already
+        recorded, and refuse a slug used by a post from another source (or written in Quire):
+        a re-import updates the post its file made, and no other."""
+        errors = []
+        for start in range(0, len(self.plans), _CHUNK):
+            plans = self.plans[start : start + _CHUNK]
+            by_key = {plan.source.key: plan for plan in plans}
+            for key, pk in Post.objects.filter(source__in=by_key).values_list("source", "pk"):
+                by_key[key].post_id = pk
+            by_url = {url: plan for plan in plans for url in plan.old_urls}
+            for url, pk in Redirect.objects.filter(old_path__in=by_url).values_list(
+                "old_path", "post"
+            ):
+                by_url[url].taken_urls[url] = pk
+            by_slug = {plan.slug: plan for plan in plans}
+            taken = Post.objects.filter(slug__in=by_slug).values_list("slug", "title", "source")
+            for slug, title, source in taken:
+                plan = by_slug[slug]
+                if source != plan.source.key:
+                    origin = f"imported from {source}" if source else "written in Quire"
+                    errors.append(
+                        FrontMatterError(
+                            plan.source.path,
+                            None,
+                            f"the slug {slug!r} is taken by the post {title!r} ({origin}); "
+                            "give this file another slug:",
+                        )
+                    )
+        return errors
+
+    # Writing
+
+    def write(self, on_file=lambda: None):
+        """Each planned post created, updated or left alone; call inside a transaction."""
+        for plan in self.plans:
+            on_file()
+            post = read(plan.source)
+            body, body_notes = self.convert(plan.source, post, post.body, post.body_line)
+            excerpt, excerpt_notes = self.convert(
+                plan.source, post, post.excerpt, post.lines.get("excerpt")
+            )
+            plan.notes = plan.notes + body_notes + excerpt_notes
+            if post.image_url and not post.image_url.startswith(("/", "http://", "https://")):
+                site_path = plan.source.site.baseurl + "/" + post.image_url
+                plan.notes.append(
+                    f"image {post.image_url!r} is relative to the site: stored as {site_path!r}"
+                )
+                post.image_url = site_path
+            fields = stored_fields(post, body, excerpt, plan)
+            # A file outside any collection says nothing of sections: an editor's choice stays.
+            if plan.source.collection != "posts":
+                fields["section"] = self.section(plan.source)
+            authors = list(dict.fromkeys(self.author(plan.source, key) for key in post.authors))
+            tags = [self.tag(name) for name in dict.fromkeys(post.tags + post.categories)]
+            plan.outcome = self.save(plan, fields, authors, tags)
+            if len(self.pending) >= _CHUNK:
+                self.flush()
+        self.flush()
+
+    def convert(self, source: Source, post: ParsedPost, text: str, first_line: int | None):
+        """Jekyll's Liquid and kramdown syntax turned into plain Markdown, with notes."""
+        if not text:
+            return text, []
+        context = liquid.LiquidContext(
+            site=source.site.config,
+            page=post.front_matter,
+            includes_dir=source.site.includes_dir,
+            resolve_post_url=self.post_url,
+            resolve_link=self.post_url,
+            first_line=first_line or 1,
+            liquid=post.liquid,
+        )
+        return liquid.convert(text, context)
+
+    def post_url(self, name: str) -> str | None:
+        """The Quire URL of a post named as Liquid names it, in this batch or imported before."""
+        name = name.strip().strip("\"'")
+        slug = self.slugs_by_name.get(name) or self.slugs_by_name.get(
+            str(PurePosixPath(name).with_suffix(""))
+        )
+        if slug is None:
+            stem = PurePosixPath(name).stem
+            found = Post.objects.filter(source__regex=rf"(^|/){stem}\.[a-z]+$").first()
+            slug = found.slug if found else None
+        return reverse("posts:detail", kwargs={"slug": slug}) if slug else None
+
+    def author(self, source: Source, key: str) -> Author:
+        profile = author_profile(source.site, key)
+        slug = profile.pop("slug")
+        if slug not in self.authors:
+            author = Author.objects.filter(slug=slug).first()
+            if author is None:
+                author = Author(slug=slug, **profile)
+                author.save()
+                self.new_authors += 1
+            elif len(profile) > 1 and any(getattr(author, k) != v for k, v in profile.items()):
+                # Profiles from _data/authors.yml are the source; a plain name changes nothing.
+                for name, value in profile.items():
+                    setattr(author, name, value)
+                author.save()
+            self.authors[slug] = author
+        return self.authors[slug]
+
+    def tag(self, name: str) -> Tag:
+        if name not in self.tags:
+            tag = Tag.objects.filter(name=name).first()
+            if tag is None:
+                tag = Tag.objects.create(name=name)
+                self.new_tags += 1
+            self.tags[name] = tag
+        return self.tags[name]
+
+    def section(self, source: Source) -> Section | None:
+        """A Jekyll collection becomes a section of the same name."""
+        if source.collection == "posts":
+            return None
+        label = source.collection
+        if label not in self.sections:
+            meta = source.site.collections.get(label, {})
+            name = str(meta.get("title") or label.replace("_", " ").replace("-", " ").title())
+            section, _ = Section.objects.get_or_create(
+                slug=slugify(label, allow_unicode=True),
+                defaults={"name": name, "description": str(meta.get("description") or "")},
+            )
+            self.sections[label] = section
+        return self.sections[label]
+
+    def save(self, plan: Plan, fields: dict, authors: list[Author], tags: list[Tag]) -> str:
+        """Create the post, or bring the one from this source up to date; say which."""
+        if plan.post_id is None:
+            post = Post(source=plan.source.key, **fields)
+            post.save()
+            outcome = "created"
+        else:
+            post = Post.objects.select_related("section").get(pk=plan.post_id)
+            known = (
+                [author.pk for author in post.authors.all()],
+                {tag.pk for tag in post.tags.all()},
+                set(post.redirects.values_list("old_path", flat=True)),
+            )
+            wanted = ([a.pk for a in authors], {tag.pk for tag in tags}, set(plan.old_urls))
+            same_fields = all(getattr(post, name) == value for name, value in fields.items())
+            if same_fields and known[:2] == wanted[:2] and wanted[2] <= known[2]:
+                return "unchanged"
+            for name, value in fields.items():
+                setattr(post, name, value)
+            post.save()
+            post.bylines.all().delete()
+            post.tags.clear()
+            outcome = "updated"
+        self.pending += [
+            Byline(post=post, author=author, position=index) for index, author in enumerate(authors)
+        ]
+        self.pending += [Post.tags.through(tag=tag, content_object=post) for tag in tags]
+        for url in plan.old_urls:
+            owner = plan.taken_urls.get(url)
+            if owner is None:
+                self.pending.append(Redirect(old_path=url, post=post))
+            elif owner != post.pk:
+                plan.notes.append(f"the old URL {url} led to another post; it now leads here")
+                Redirect.objects.filter(old_path=url).update(post=post)
+        return outcome
+
+    def flush(self):
+        """Insert the bylines, tags and old URLs of the posts written since the last flush.
+
+        One insert per kind for many posts: taggit's add() alone would cost a get_or_create
+        per tag.
+        """
+        for model in (Byline, Post.tags.through, Redirect):
+            model.objects.bulk_create(row for row in self.pending if type(row) is model)
+        self.pending.clear()
+
+    def summary(self) -> str:
+        outcomes = Counter(plan.outcome for plan in self.plans)
+        drafts = sum(plan.status == Post.Status.DRAFT for plan in self.plans)
+        scheduled = sum(plan.scheduled for plan in self.plans)
+        redirects = sum(len(plan.old_urls) for plan in self.plans)
+        return (
+            f"{outcomes['created']} created, {outcomes['updated']} updated, "
+            f"{outcomes['unchanged']} unchanged; {_count(drafts, 'draft')}, "
+            f"{scheduled} scheduled; {_count(redirects, 'old URL')} redirected; "
+            f"{_count(len(self.authors), 'author')} ({self.new_authors} new), "
+            f"{_count(len(self.tags), 'tag')} ({self.new_tags} new)"
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def read(source: Source) -> ParsedPost:
+    return parse(source.path, defaults=source.defaults(), zone=source.site.zone)
+
+
+def status(post: ParsedPost, source: Source) -> str:
+    """Published, unless a draft (in `_drafts` or `published: false`) or without a date."""
+    if post.draft or source.in_drafts or post.published_at is None:
+        return Post.Status.DRAFT
+    return Post.Status.PUBLISHED
+
+
+def stored_fields(post: ParsedPost, body: str, excerpt: str, plan: Plan) -> dict:
+    """The Post fields an import sets from a file."""
+    return {
+        "title": post.title,
+        "slug": post.slug,
+        "description": post.description,
+        "body": body,
+        "excerpt": excerpt,
+        "excerpt_separator": post.excerpt_separator,
+        "status": plan.status,
+        "published_at": post.published_at,
+        "published_offset": post.published_offset,
+        "external_image": post.image_url,
+        "image_alt": post.image_alt,
+        "image_caption": post.image_caption,
+        "front_matter": post.extra,
+    }
+
+
+def model_errors(post: ParsedPost) -> list[FrontMatterError]:
+    """The model's own limits (lengths, URLs, slugs), each reported at its front-matter line."""
+    errors = []
+    image = post.image_url
+    candidate = Post(
+        slug=post.slug,
+        title=post.title,
+        description=post.description,
+        excerpt_separator=post.excerpt_separator,
+        external_image=image if image.startswith(("/", "http://", "https://")) else "/" + image,
+        image_alt=post.image_alt,
+        image_caption=post.image_caption,
+    )
+    for field_name, messages in field_errors(candidate).items():
+        key, line = post.where(_ATTRIBUTE_OF.get(field_name, field_name))
+        errors += [FrontMatterError(post.path, line, f"{key}: {message}") for message in messages]
+    key, line = post.where("authors")
+    for name in post.authors:
+        author = Author(name=name, slug=slugify(name, allow_unicode=True))
+        for field_name, messages in field_errors(author).items():
+            errors += [
+                FrontMatterError(post.path, line, f"{key}: {name!r}: {field_name}: {message}")
+                for message in messages
+            ]
+    longest = Tag._meta.get_field("name").max_length
+    for attribute in ("tags", "categories"):
+        key, line = post.where(attribute)
+        errors += [
+            FrontMatterError(post.path, line, f"{key}: {name!r} is over {longest} characters")
+            for name in getattr(post, attribute)
+            if len(name) > longest
+        ]
+    return errors
+
+
+def field_errors(instance) -> dict[str, list[str]]:
+    # Uniqueness is checked against the batch and the database separately.
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
