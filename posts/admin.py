@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
 
 from .images import reencode_upload
-from .models import Author, Byline, Image, Post, Section
+from .models import Author, Byline, Image, Post, Redirect, Section
 
 
 class BylineInline(admin.TabularInline):
@@ -19,6 +19,14 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order; leave position empty to add at the end)"
+
+
+class RedirectInline(admin.TabularInline):
+    model = Redirect
+    extra = 0
+    fields = ["old_path"]
+    verbose_name = "old URL"
+    verbose_name_plural = "Old URLs (answered with a permanent redirect to this post)"
 
 
 class ReencodedImageField(forms.FileField):
@@ -44,7 +52,8 @@ class MarkdownEditorMedia:
 class PostAdmin(admin.ModelAdmin):
     Media = MarkdownEditorMedia
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
-    inlines = [BylineInline]
+    inlines = [BylineInline, RedirectInline]
+    readonly_fields = ["source", "front_matter"]
     prepopulated_fields = {"slug": ["title"]}
     list_display = ["title", "byline", "state", "published_at", "tag_list"]
     list_filter = ["status", "tags", "authors", "section", "published_at"]
@@ -63,6 +72,15 @@ class PostAdmin(admin.ModelAdmin):
                 "fields": ["excerpt", "excerpt_separator"],
                 "description": "Listings show the text before the separator unless an excerpt "
                 "is written here; without either they show the first paragraph.",
+            },
+        ),
+        (
+            "Imported from",
+            {
+                "classes": ["collapse"],
+                "fields": ["source", "front_matter"],
+                "description": "The file an import made this post from, and the front-matter "
+                "keys Quire keeps for an export.",
             },
         ),
     ]
@@ -102,6 +120,13 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "affiliation"]
     autocomplete_fields = ["user"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}, **UPLOADS}
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "post", "created_at"]
+    search_fields = ["old_path", "post__title", "post__slug"]
+    autocomplete_fields = ["post"]
 
 
 @admin.register(Section)

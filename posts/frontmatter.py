@@ -337,6 +337,14 @@ def read_yaml(path: Path) -> dict:
     return _load(path, text, [], first=1).values
 
 
+def read_document(path: Path) -> tuple[dict, str]:
+    """A Markdown file's front matter and body, for documents that are not posts (an author's
+    page in a Jekyll `_authors` collection)."""
+    text, _ = _normalise(_decode(path, _read(path)))
+    source, body, _ = _split(path, text)
+    return _load(path, source, []).values, body
+
+
 def _file_line(source: str, mark: yaml.Mark, first: int) -> int:
     # Counted from the character index: YAML also breaks lines at U+0085, U+2028 and U+2029.
     return source.count("\n", 0, mark.index) + first

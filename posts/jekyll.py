@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.utils.text import slugify
 
 from . import permalinks
-from .frontmatter import FrontMatterError, ParsedPost, read_yaml
+from .frontmatter import FrontMatterError, ParsedPost, read_document, read_yaml
 
 # Jekyll's default markdown_ext.
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkdown", ".mkdn", ".mkd"}
@@ -21,8 +21,13 @@ CONFIG = "_config.yml"
 AUTHORS_DATA = ("_data/authors.yml", "_data/authors.yaml")
 # Folders Jekyll never reads, beside those its config excludes.
 _EXCLUDED = {"node_modules", "vendor", "gemfiles"}
-# Author data keys with a field of their own; other text values are kept as links.
-_AUTHOR_FIELDS = {"name", "bio", "affiliation", "avatar", "picture"}
+# A collection of author pages, read for bylines rather than imported as posts.
+AUTHORS_COLLECTION = "authors"
+# Author data keys with a field of their own, or for the page only; other text values are links.
+_AUTHOR_FIELDS = {
+    "name", "full_name", "title", "bio", "affiliation", "avatar", "picture", "layout",
+    "permalink", "published",
+}  # fmt: skip
 # The ending each built-in style gives a collection's URLs (weekdate gives none).
 _STYLE_ENDINGS = {
     "pretty": "/",
@@ -77,13 +82,25 @@ class Site:
 
     @cached_property
     def authors(self) -> dict[str, dict]:
-        """`_data/authors.yml`: author key -> profile (name, bio, links)."""
+        """Author key -> profile (name, bio, links), from `_data/authors.yml` and from the pages
+        of an `authors` collection (keyed by file name and by their `name:`)."""
+        profiles = {}
         for name in AUTHORS_DATA:
-            path = self.root / name if self.root else None
-            if path and path.is_file():
+            path = self.root / name
+            if path.is_file():
                 data = read_yaml(path)
-                return {str(key): value for key, value in data.items() if isinstance(value, dict)}
-        return {}
+                profiles.update((str(k), v) for k, v in data.items() if isinstance(v, dict))
+                break
+        if AUTHORS_COLLECTION in self.collections:
+            for path in markdown_under(self.collections_dir / f"_{AUTHORS_COLLECTION}"):
+                values, body = read_document(path)
+                profile = {
+                    **values,
+                    "name": values.get("full_name") or values.get("title") or values.get("name"),
+                    "bio": values.get("bio") or body.strip(),
+                }
+                profiles[path.stem] = profiles[str(values.get("name") or path.stem)] = profile
+        return profiles
 
     @cached_property
     def includes_dir(self) -> Path | None:
@@ -301,6 +318,8 @@ def site_source(site: Site, file: Path) -> tuple[Source | None, str]:
     collections_dir = PurePosixPath(site.collections_dir.relative_to(site.root).as_posix())
     for label in site.collections:
         folder = collections_dir / f"_{label}"
+        if relative.is_relative_to(folder) and label == AUTHORS_COLLECTION:
+            return None, "an author's page (the authors collection), read for bylines"
         if relative.is_relative_to(folder):
             inner = relative.relative_to(folder).parts[:-1]
             if any(part.startswith("_") for part in inner):

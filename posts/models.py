@@ -82,6 +82,18 @@ class Author(models.Model):
     def render_markup(self):
         self.bio_html = markup.render(self.bio)
 
+    @property
+    def profile_links(self) -> list[tuple[str, str]]:
+        """The links that are web addresses or e-mail addresses, labelled by their names."""
+        links = []
+        for label, value in self.links.items():
+            value = str(value).strip()
+            if value.startswith(("https://", "http://")):
+                links.append((label.replace("_", " ").capitalize(), value))
+            elif "@" in value and " " not in value and "/" not in value:
+                links.append((label.replace("_", " ").capitalize(), f"mailto:{value}"))
+        return links
+
 
 class Section(models.Model):
     name = models.CharField(max_length=200)

@@ -30,6 +30,8 @@ def add_form(author, **fields):
         "bylines-INITIAL_FORMS": "0",
         "bylines-0-author": str(author.pk),
         "bylines-0-position": "",
+        "redirects-TOTAL_FORMS": "0",
+        "redirects-INITIAL_FORMS": "0",
     }
     return {**data, **fields}
 

@@ -406,3 +406,17 @@ def test_a_long_import_shows_a_progress_bar(tmp_path):
     call_command("import_posts", str(tmp_path), progress=True, stdout=StringIO(), stderr=errors)
     assert "Importing: 100%" in errors.getvalue() and "50/50" in errors.getvalue()
     assert Post.objects.count() == 25
+
+
+@pytest.mark.django_db
+def test_render_with_liquid_false_keeps_liquid_as_text_and_still_drops_kramdown(tmp_path):
+    write(
+        tmp_path,
+        "2025-05-22-code.md",
+        "title: T\nrender_with_liquid: false\n",
+        body="Print `{{ page.title }}`{:.code-inline} in a layout.\n",
+    )
+    assert "kramdown inline attribute list {:.code-inline} removed" in run(tmp_path)
+    post = Post.objects.get()
+    assert post.body == "Print `{{ page.title }}` in a layout.\n"
+    assert post.front_matter == {}

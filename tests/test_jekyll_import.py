@@ -22,6 +22,8 @@ collections:
     permalink: /columns/:title/
   briefs:
     output: false
+  authors:
+    output: true
 defaults:
   - scope: {path: "", type: posts}
     values: {author: mina, layout: post}
@@ -55,6 +57,10 @@ def make_site(root):
         "_briefs/brief-one.md": "---\ntitle: Brief one\ndate: 2024-02-01\n---\nShort.\n",
         "_columns/_archive/2020-01-01-hidden.md": "---\ntitle: Hidden\n---\nOld.\n",
         "about.md": "---\ntitle: About\n---\nA page.\n",
+        "_authors/guest.md": (
+            "---\nname: guest writer\nfull_name: Guest Writer\nemail: guest@example.org\n---\n"
+            "Writes *sometimes*.\n"
+        ),
         "drafts-old/_posts/2020-01-01-excluded.md": "---\ntitle: Excluded\n---\nNo.\n",
     }
     for name, text in files.items():
@@ -103,7 +109,7 @@ def test_front_matter_defaults_apply_and_the_files_own_keys_win(imported):
     first = Post.objects.get(slug="first-light")
     second = Post.objects.get(slug="second")
     assert [a.name for a in first.authors.all()] == ["Mina Okafor"]
-    assert [a.name for a in second.authors.all()] == ["guest writer"]
+    assert [a.name for a in second.authors.all()] == ["Guest Writer"]
     # Defaults are the site's, not the file's: they are not copied into every post.
     assert "layout" not in first.front_matter
 
@@ -115,6 +121,20 @@ def test_authors_come_from_the_data_file_with_bio_and_links(imported):
         "<p>Writes the <em>Tuesday</em> column.</p>\n",
     )
     assert mina.links == {"web": "https://mina.example.org", "twitter": "minaokafor"}
+
+
+def test_an_authors_collection_gives_profiles_not_posts(client, site, imported):
+    guest = Author.objects.get(slug="guest-writer")
+    assert (guest.name, guest.bio) == ("Guest Writer", "Writes *sometimes*.")
+    assert guest.links == {"email": "guest@example.org"}
+    assert f"skipped {site / '_authors/guest.md'}: an author's page" in imported
+    assert not Post.objects.filter(source__startswith="_authors/").exists()
+
+
+def test_the_author_page_links_to_the_authors_profiles(client, imported):
+    html = client.get("/authors/mina/").content.decode()
+    assert '<li><a href="https://mina.example.org" rel="me">Web</a></li>' in html
+    assert "minaokafor" not in html  # a bare handle is no address
 
 
 def test_the_site_separator_cuts_the_excerpt(imported):

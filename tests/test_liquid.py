@@ -475,3 +475,12 @@ def test_kramdown_lines_count_past_raw_and_highlight_blocks():
     body = "{% raw %}\na\nb\n{% endraw %}\n{% highlight c %}\nx\n{% endhighlight %}\nT{: .x}"
     _, notes = run(body, first_line=3)
     assert notes[-1] == "line 10: kramdown inline attribute list {: .x} removed"
+
+
+def test_with_liquid_off_only_kramdown_is_stripped():
+    context = LiquidContext(site={}, page={}, liquid=False, first_line=5)
+    body = "{% include x.html %} and {{ site.url }}\n{: .lead}\nText.\n"
+    assert convert(body, context) == (
+        "{% include x.html %} and {{ site.url }}\nText.\n",
+        ["line 6: kramdown block attribute list {: .lead} removed"],
+    )

@@ -81,7 +81,9 @@ def test_a_slug_taken_back_serves_its_page_and_drops_the_redirect(client, make_p
     assert list(Redirect.objects.values_list("old_path", flat=True)) == ["/posts/b/"]
 
 
-def test_a_slug_edited_in_the_admin_redirects(admin_client, make_post, client):
+def test_a_slug_edited_in_the_admin_redirects_and_old_urls_can_be_added(
+    admin_client, make_post, client
+):
     post = make_post(slug="before", title="Before")
     data = {
         "title": "Before",
@@ -93,11 +95,15 @@ def test_a_slug_edited_in_the_admin_redirects(admin_client, make_post, client):
         "body": "Body.",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
+        "redirects-TOTAL_FORMS": "1",
+        "redirects-INITIAL_FORMS": "0",
+        "redirects-0-old_path": "/2019/05/before.html",
     }
     response = admin_client.post(f"/admin/posts/post/{post.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    response = client.get("/posts/before/")
-    assert (response.status_code, response["Location"]) == (301, "/posts/after/")
+    for old in ("/posts/before/", "/2019/05/before.html"):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, "/posts/after/")
 
 
 def test_a_missing_page_without_a_redirect_is_still_a_404(client):
@@ -109,3 +115,11 @@ def test_variants_of_an_old_url():
     assert old_url_variants("/a/index.html") == ["/a/index.html", "/a/"]
     assert old_url_variants("/a.html") == ["/a.html", "/a", "/a/"]
     assert old_url_variants("/a") == ["/a", "/a.html", "/a/"]
+
+
+def test_an_old_url_costs_one_query(client, make_post, django_assert_num_queries):
+    Redirect.objects.create(old_path="/old.html", post=make_post())
+    with django_assert_num_queries(1):
+        assert client.get("/old.html").status_code == 301
+    with django_assert_num_queries(1):
+        assert client.get("/never-was.html").status_code == 404
