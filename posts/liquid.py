@@ -109,6 +109,10 @@ def convert(body: str, context: LiquidContext) -> tuple[str, list[str]]:
         return body, []
     notes = _Notes()
     vault = _Vault()
+    if "\x00" in body or _REMOVED in body:
+        # They mark placeholders here; text holding them would come out garbled.
+        body = body.replace("\x00", "\ufffd").replace(_REMOVED, "\ufffd")
+        notes.add(context.first_line, "control characters U+0000/U+0001 became U+FFFD")
     if liquid:
         newlines = [match.start() for match in _NEWLINE.finditer(body)]
         rendered = _Liquid(

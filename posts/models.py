@@ -259,8 +259,9 @@ class Post(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
         old_slug = getattr(self, "_stored_slug", None)
-        if old_slug == self.slug:
+        if old_slug in (None, self.slug):
             super().save(**kwargs)
+            self._stored_slug = self.slug
             return
         # Within an import or an admin save (already atomic) this costs no savepoint.
         with transaction.atomic(savepoint=False):
@@ -277,12 +278,15 @@ class Post(models.Model):
         instance._stored_slug = instance.__dict__.get("slug")
         return instance
 
-    def redirect_old_slug(self, old_slug: str | None):
-        """A new or changed slug takes over its URL; a changed one keeps the old URL working."""
+    def redirect_old_slug(self, old_slug: str):
+        """A changed slug keeps the old URL working, and takes over its new one.
+
+        A redirect at a live post's URL is never followed (only a 404 looks redirects up), so a
+        new post leaves one alone; a renamed post drops one it would list as its own old URL.
+        """
         self._stored_slug = self.slug
         Redirect.objects.filter(old_path=post_path(self.slug)).delete()
-        if old_slug:
-            Redirect.objects.update_or_create(old_path=post_path(old_slug), defaults={"post": self})
+        Redirect.objects.update_or_create(old_path=post_path(old_slug), defaults={"post": self})
 
     def render_markup(self):
         self.body_html, self.excerpt_html = markup.render_post(

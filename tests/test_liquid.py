@@ -484,3 +484,11 @@ def test_with_liquid_off_only_kramdown_is_stripped():
         "{% include x.html %} and {{ site.url }}\nText.\n",
         ["line 6: kramdown block attribute list {: .lead} removed"],
     )
+
+
+def test_placeholder_characters_in_the_text_are_replaced_not_garbled():
+    body, notes = convert("a\x00b\x01c {{ page.x }}\n", LiquidContext(site={}, page={"x": "y"}))
+    assert (body, notes) == (
+        "a\ufffdb\ufffdc y\n",
+        ["line 1: control characters U+0000/U+0001 became U+FFFD"],
+    )
