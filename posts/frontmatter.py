@@ -256,6 +256,11 @@ def parse(
     post.extra = _extra(own, image_rest)
     if post.published_at is None:
         notes.append("no date in the front matter or the file name: the post stays a draft")
+    if own.get("draft") is True and not post.draft:
+        notes.append(
+            "draft: true does not hold a post back in Jekyll (published: false or _drafts/ "
+            "does): imported as published, the key kept"
+        )
     separator = post.excerpt_separator
     declared = "excerpt_separator" in front_matter.values
     if declared and not post.excerpt and separator not in body:

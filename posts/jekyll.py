@@ -258,10 +258,14 @@ def find_sources(paths: list[Path]) -> tuple[list[Source], list[str]]:
                 found.setdefault(file.resolve(), Source(file, Site(None), key=file.name))
             continue
         site = site_at(root)
-        files = [path] if path.is_file() else markdown_under(path)
+        files = [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file())
         for file in files:
             source, reason = site_source(site, file)
-            if source is None:
+            if file.suffix.lower() not in MARKDOWN_SUFFIXES:
+                # A site's other files are its pages and assets; a post in HTML is worth a word.
+                if source is not None:
+                    skipped.append(f"{file}: not Markdown (Quire imports Markdown posts only)")
+            elif source is None:
                 skipped.append(f"{file}: {reason}")
             else:
                 found.setdefault(file.resolve(), source)
@@ -298,7 +302,10 @@ def site_source(site: Site, file: Path) -> tuple[Source | None, str]:
     relative = PurePosixPath(file.resolve().relative_to(site.root).as_posix())
     if site.excluded(relative):
         return None, "excluded from the site (hidden, vendored or in exclude:)"
-    parts = relative.parts
+    collections_dir = PurePosixPath(site.collections_dir.relative_to(site.root).as_posix())
+    # With a collections_dir, Jekyll reads _posts and _drafts only inside it.
+    inside = relative.is_relative_to(collections_dir)
+    parts = relative.relative_to(collections_dir).parts if inside else ()
     for special in ("_posts", "_drafts"):
         if special in parts:
             index = parts.index(special)
@@ -315,7 +322,6 @@ def site_source(site: Site, file: Path) -> tuple[Source | None, str]:
                 ),
                 "",
             )
-    collections_dir = PurePosixPath(site.collections_dir.relative_to(site.root).as_posix())
     for label in site.collections:
         folder = collections_dir / f"_{label}"
         if relative.is_relative_to(folder) and label == AUTHORS_COLLECTION:
@@ -325,4 +331,6 @@ def site_source(site: Site, file: Path) -> tuple[Source | None, str]:
             if any(part.startswith("_") for part in inner):
                 return None, "Jekyll skips folders starting with '_' inside a collection"
             return Source(file, site, key=str(relative), collection=label), ""
+    if not inside and {"_posts", "_drafts"} & set(relative.parts):
+        return None, f"outside the site's collections_dir ({collections_dir}/), where Jekyll reads"
     return None, "a page, not a post (not in _posts, _drafts or a collection in _config.yml)"

@@ -481,6 +481,10 @@ def test_published_false_is_a_draft_but_draft_true_is_not(tmp_path):
     assert parse_front(tmp_path, "title: T\npublished: false\n").draft is True
     post = parse_front(tmp_path, "title: T\ndraft: true\n")
     assert post.draft is False and post.extra == {"draft": True}
+    assert post.notes == [
+        "draft: true does not hold a post back in Jekyll (published: false or _drafts/ does): "
+        "imported as published, the key kept"
+    ]
 
 
 def test_published_must_be_a_boolean(tmp_path):

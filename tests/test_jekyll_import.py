@@ -219,3 +219,34 @@ def test_a_broken_config_is_an_error_at_its_line(site):
     (site / "_config.yml").write_text("title: x\npermalink: [\n")
     with pytest.raises(Exception, match=r"_config.yml:3: invalid YAML"):
         run(site)
+
+
+def test_a_collections_dir_holds_the_posts_and_collections_too(tmp_path):
+    root = tmp_path / "site"
+    files = {
+        "_config.yml": "collections_dir: content\ncollections: {columns: {output: true}}\n",
+        "content/_posts/2024-03-01-in-posts.md": "---\ntitle: In posts\n---\nA.\n",
+        "content/_columns/2024-03-02-in-columns.md": "---\ntitle: In columns\n---\nB.\n",
+        "_posts/2024-03-03-outside.md": "---\ntitle: Outside\n---\nC.\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    output = run(root)
+    assert sorted(Post.objects.values_list("slug", "section__slug")) == [
+        ("in-columns", "columns"),
+        ("in-posts", None),
+    ]
+    assert (
+        f"skipped {root / '_posts/2024-03-03-outside.md'}: outside the site's collections_dir "
+        "(content/), where Jekyll reads"
+    ) in output
+
+
+def test_a_post_in_html_is_reported_not_silently_left(site):
+    (site / "_posts" / "2024-04-01-old-html.html").write_text("---\ntitle: Old\n---\n<p>Hi</p>\n")
+    (site / "assets").mkdir()
+    (site / "assets" / "map.png").write_bytes(b"png")
+    output = run(site)
+    assert f"skipped {site / '_posts/2024-04-01-old-html.html'}: not Markdown" in output
+    assert "map.png" not in output
