@@ -1,9 +1,11 @@
 """Posts from Markdown files: validated as a batch, then written, each keyed by its source file.
 
-A batch keeps only a small `Plan` per file between validating and writing; each file is parsed
-again to be written, so memory does not grow with the size of a site.
+A batch keeps only a small `Plan` per file between validating and writing (its slug, old URLs
+and notes); each file is parsed again to be written, so no more than one post's text is held at a
+time, whatever the size of the site.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -69,12 +71,13 @@ class Batch:
             on_file()
             try:
                 post = read(source)
-                # A post exported from Quire names its own URL as its permalink.
-                own_url = post_path(post.slug)
-                old_urls = [url for url in source.old_urls(post) if url != own_url]
             except FrontMatterError as error:
                 errors.append(error)
                 continue
+            try:
+                # A post exported from Quire names its own URL as its permalink.
+                own_url = post_path(post.slug)
+                old_urls = [url for url in source.old_urls(post) if url != own_url]
             except ValueError as error:
                 key, line = post.where("permalink")
                 errors.append(FrontMatterError(source.path, line, f"{key}: {error}"))
@@ -106,13 +109,10 @@ class Batch:
         self.slugs_by_name[str(relative)] = plan.slug
         if plan.source.collection == "posts" and not plan.source.in_drafts:
             self.slugs_by_name[relative.stem] = plan.slug
-            below = (
-                relative.parts[relative.parts.index("_posts") + 1 :]
-                if "_posts" in (relative.parts)
-                else ()
-            )
-            if below:
-                self.slugs_by_name[str(PurePosixPath(*below).with_suffix(""))] = plan.slug
+            parts = relative.parts
+            if "_posts" in parts:  # {% post_url 2024/2024-03-01-name %} for a post in a subfolder
+                below = PurePosixPath(*parts[parts.index("_posts") + 1 :])
+                self.slugs_by_name[str(below.with_suffix(""))] = plan.slug
 
     def check_database(self) -> list[FrontMatterError]:
         """Find the posts earlier imports made from these files and the old URLs already
@@ -197,7 +197,8 @@ class Batch:
         )
         if slug is None:
             stem = PurePosixPath(name).stem
-            found = Post.objects.filter(source__regex=rf"(^|/){stem}\.[a-z]+$").first()
+            pattern = rf"(^|/){re.escape(stem)}\.[a-z]+$"
+            found = Post.objects.filter(source__regex=pattern).first()
             slug = found.slug if found else None
         return reverse("posts:detail", kwargs={"slug": slug}) if slug else None
 

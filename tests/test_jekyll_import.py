@@ -250,3 +250,15 @@ def test_a_post_in_html_is_reported_not_silently_left(site):
     output = run(site)
     assert f"skipped {site / '_posts/2024-04-01-old-html.html'}: not Markdown" in output
     assert "map.png" not in output
+
+
+def test_post_url_finds_a_post_imported_earlier(tmp_path):
+    root = tmp_path / "site"
+    first = root / "_posts" / "2024-01-01-c++-notes.md"
+    first.parent.mkdir(parents=True)
+    first.write_text("---\ntitle: C++ notes\nslug: cpp-notes\n---\nA.\n")
+    run(first)
+    later = root / "_posts" / "2024-02-01-later.md"
+    later.write_text("---\ntitle: Later\n---\nSee [notes]({% post_url 2024-01-01-c++-notes %}).\n")
+    run(later)
+    assert '<a href="/posts/cpp-notes/"' in Post.objects.get(slug="later").body_html
