@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.text import slugify
@@ -212,9 +213,9 @@ class Source:
                     path=self.path_in_collection() if self.collection != "posts" else "",
                 )
             )
-        for path in post.redirect_from:
-            path = "/" + path.split("://", 1)[-1].split("/", 1)[-1] if "://" in path else path
-            urls.append("/" + path.lstrip("/"))
+        for entry in post.redirect_from:
+            # A full URL names a path of this site; requests arrive with their paths decoded.
+            urls.append("/" + unquote(urlsplit(entry).path).lstrip("/"))
         return list(dict.fromkeys(self.site.baseurl + url for url in urls))
 
 

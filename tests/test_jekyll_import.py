@@ -262,3 +262,18 @@ def test_post_url_finds_a_post_imported_earlier(tmp_path):
     later.write_text("---\ntitle: Later\n---\nSee [notes]({% post_url 2024-01-01-c++-notes %}).\n")
     run(later)
     assert '<a href="/posts/cpp-notes/"' in Post.objects.get(slug="later").body_html
+
+
+def test_redirect_from_entries_are_paths_of_this_site(tmp_path):
+    path = tmp_path / "2024-05-01-moved.md"
+    path.write_text(
+        "---\ntitle: Moved\nredirect_from:\n  - https://old.example.org/2019/moved/\n"
+        "  - caf%C3%A9/menu\n  - https://old.example.org\n---\nBody.\n"
+    )
+    run(path)
+    assert sorted(Post.objects.get().redirects.values_list("old_path", flat=True)) == [
+        "/",
+        "/2019/moved/",
+        "/2024/05/01/moved.html",
+        "/café/menu",
+    ]
