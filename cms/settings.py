@@ -4,6 +4,7 @@ The defaults are safe for development: SQLite, an in-process cache, local hosts 
 Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL (see README.md).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -122,16 +123,32 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: the local disk by default; an object store for several servers, e.g.
+    # DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage with
+    # DJANGO_MEDIA_STORAGE_OPTIONS='{"bucket_name": "quire-media"}' (see the README).
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     # Hashed, compressed names so browsers may cache static files for a year.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Django serves /media/ itself in development, or where told to; otherwise a web server does.
+QUIRE_SERVE_MEDIA = env_bool("QUIRE_SERVE_MEDIA", DEBUG)
 
 # Uploads larger than this are refused before Pillow decodes them.
 QUIRE_IMAGE_MAX_BYTES = int(os.environ.get("QUIRE_IMAGE_MAX_BYTES", 10 * 1024 * 1024))
 QUIRE_IMAGE_MAX_PIXELS = int(os.environ.get("QUIRE_IMAGE_MAX_PIXELS", 40_000_000))
 # The editor sends one image a request; a flood of files is refused before any is read.
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Every upload is an image: past QUIRE_IMAGE_MAX_BYTES a file is counted, no longer kept.
+FILE_UPLOAD_HANDLERS = [
+    "posts.images.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 QUIRE_SITE_NAME = os.environ.get("QUIRE_SITE_NAME", "The Meridian Review")
 QUIRE_SITE_TAGLINE = os.environ.get(

@@ -1,9 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
-from django.contrib import admin
-from django.urls import include, path
+import re
 
-from posts import editor
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from posts import editor, views
 
 admin.site.site_header = f"{settings.QUIRE_SITE_NAME} · Quire"
 admin.site.site_title = "Quire"
@@ -17,5 +18,7 @@ urlpatterns = [
     path("", include("posts.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Served only when QUIRE_SERVE_MEDIA says so; the view answers 404 otherwise.
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.insert(-1, re_path(rf"^{media_prefix}(?P<path>.*)$", views.media, name="media"))

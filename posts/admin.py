@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from markdownx.widgets import AdminMarkdownxWidget
 
 from .images import reencode_upload
@@ -41,7 +43,8 @@ class ReencodedImageField(forms.FileField):
         return reencode_upload(upload) if isinstance(upload, UploadedFile) else upload
 
 
-UPLOADS = {models.ImageField: {"form_class": ReencodedImageField}}
+# An empty file gets the intake's message, which names it, rather than Django's, which does not.
+UPLOADS = {models.ImageField: {"form_class": ReencodedImageField, "allow_empty_file": True}}
 
 
 class MarkdownEditorMedia:
@@ -53,7 +56,7 @@ class PostAdmin(admin.ModelAdmin):
     Media = MarkdownEditorMedia
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     inlines = [BylineInline, RedirectInline]
-    readonly_fields = ["source", "front_matter"]
+    readonly_fields = ["source", "front_matter", "content_check"]
     prepopulated_fields = {"slug": ["title"]}
     list_display = ["title", "byline", "state", "published_at", "tag_list"]
     list_filter = ["status", "tags", "authors", "section", "published_at"]
@@ -62,7 +65,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["image"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "body"]}),
+        (None, {"fields": ["title", "slug", "description", "body", "content_check"]}),
         ("Publication", {"fields": ["status", "published_at", "section", "tags"]}),
         ("Featured image", {"fields": ["image", "external_image", "image_alt", "image_caption"]}),
         (
@@ -87,6 +90,27 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors", "tags")
+
+    @admin.display(description="Content check")
+    def content_check(self, post):
+        missing = post.images_missing_alt() if post.pk else []
+        if not missing:
+            return "Every image has alt text."
+        return format_html(
+            "Images without alt text (readers who cannot see them get nothing): {}",
+            format_html_join(", ", "<code>{}</code>", ((url,) for url in missing)),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        missing = form.instance.images_missing_alt()
+        if missing:
+            self.message_user(
+                request,
+                f"{len(missing)} image(s) have no alt text: {', '.join(missing)}. Write it in "
+                "the Markdown, ![what it shows](…), or in the media library.",
+                messages.WARNING,
+            )
 
     @admin.display(description="Authors")
     def byline(self, post):
@@ -136,17 +160,67 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class AltTextFilter(admin.SimpleListFilter):
+    title = "alt text"
+    parameter_name = "alt"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing"), ("written", "Written")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(alt_text="")
+        if self.value() == "written":
+            return queryset.exclude(alt_text="")
+        return queryset
+
+
+class ImageForm(forms.ModelForm):
+    """In the library, alt text is required: only a quick drop into the editor may skip it."""
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alt_text"].required = True
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     formfield_overrides = UPLOADS
-    fields = ["file", "alt_text", "caption", "credit", "dimensions", "uploaded_by", "uploaded_at"]
-    list_display = ["thumbnail", "alt_text", "dimensions", "uploaded_by", "uploaded_at"]
-    search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["dimensions", "uploaded_by", "uploaded_at"]
+    fields = [
+        "file", "alt_text", "caption", "credit", "dimensions", "uploaded_by", "uploaded_at",
+        "source_url", "usage",
+    ]  # fmt: skip
+    list_display = ["thumbnail", "alt_text", "dimensions", "in_use", "uploaded_by", "uploaded_at"]
+    list_filter = [AltTextFilter, "uploaded_at"]
+    search_fields = ["alt_text", "caption", "credit", "file"]
+    readonly_fields = ["dimensions", "uploaded_by", "uploaded_at", "source_url", "usage"]
+
+    def get_queryset(self, request):
+        uses = Post.objects.filter(Q(image=OuterRef("pk")) | Q(body__contains=OuterRef("file")))
+        return super().get_queryset(request).annotate(in_use=Exists(uses))
+
+    @admin.display(description="Used", boolean=True, ordering="in_use")
+    def in_use(self, image):
+        return image.in_use
+
+    @admin.display(description="Used in")
+    def usage(self, image):
+        posts = image.used_in() if image.pk else []
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:posts_post_change", args=[post.pk]), post.title) for post in posts),
+        )
+        return links or "Not used in any post yet."
 
     @admin.display(description="Image")
     def thumbnail(self, image):
-        return format_html('<img src="{}" alt="" width="96" style="height:auto">', image.file.url)
+        return format_html('<img src="{}" alt="" width="96" style="height:auto">', image.small_url)
 
     @admin.display(description="Size")
     def dimensions(self, image):

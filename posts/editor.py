@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import markup
 from .images import reencode_upload
-from .models import Image
+from .models import Image, responsive_images
 
 
 def staff_only(view):
@@ -32,7 +32,7 @@ def staff_only(view):
 @staff_only
 def preview(request):
     """The live preview is the public page's own rendering, byte for byte."""
-    return HttpResponse(markup.render(request.POST.get("content", "")))
+    return HttpResponse(responsive_images(markup.render(request.POST.get("content", ""))))
 
 
 @require_POST

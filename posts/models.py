@@ -5,6 +5,7 @@ including rows that `loaddata` writes without calling `save()`.
 """
 
 import html
+import re
 import uuid
 from datetime import timedelta
 from datetime import timezone as dt_timezone
@@ -26,8 +27,10 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 
-from . import markup
+from . import markup, renditions
 
+# An <img> of sanitised HTML (attributes double-quoted) whose alt is empty or absent.
+_IMG_WITHOUT_ALT = re.compile(r'<img(?![^>]*\balt="[^"]+")[^>]*\bsrc="(?P<src>[^"]*)"[^>]*>')
 # Search engines show about this many characters of a description.
 META_DESCRIPTION_LENGTH = 160
 
@@ -114,13 +117,21 @@ class Image(models.Model):
     file = models.ImageField(
         upload_to=generated_image_name, width_field="width", height_field="height"
     )
+    # Blank only for images dropped into the editor without one: they are flagged until written.
     alt_text = models.CharField(
-        max_length=300, help_text="What the image shows, for readers who cannot see it."
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
     )
     caption = models.CharField(max_length=500, blank=True)
     credit = models.CharField(max_length=300, blank=True)
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
+    source_url = models.URLField(
+        max_length=1000, blank=True, editable=False, help_text="Where the image was fetched from."
+    )
+    # {"webp": [{"width", "height", "name"}, ...], "fallback": [...]}, narrowest first.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
@@ -130,7 +141,62 @@ class Image(models.Model):
         ordering = ["-uploaded_at"]
 
     def __str__(self):
-        return self.alt_text or self.file.name
+        return self.alt_text or f"{self.file.name} (no alt text)"
+
+    def save(self, **kwargs):
+        super().save(**kwargs)
+        if self.file and not self.renditions:
+            # Made once, when the image is stored; pages only ever read them.
+            self.renditions = renditions.generate(self)
+            super().save(update_fields=["renditions"])
+
+    def srcset(self, kind: str = "fallback") -> str:
+        """`srcset` for the WebP or the fallback renditions: "url 480w, url 960w, ..."."""
+        return ", ".join(
+            f"{self.file.storage.url(r['name'])} {r['width']}w"
+            for r in self.renditions.get(kind, [])
+        )
+
+    def used_in(self):
+        """The posts that show this image, as the featured image or in the text."""
+        return Post.objects.filter(models.Q(image=self) | models.Q(body__contains=self.file.name))
+
+    @property
+    def webp_srcset(self) -> str:
+        return self.srcset("webp")
+
+    @property
+    def fallback_srcset(self) -> str:
+        return self.srcset("fallback")
+
+    @property
+    def small_url(self) -> str:
+        """For listings: a rendition about as wide as a card."""
+        return self.rendition_url(480)
+
+    @property
+    def large_url(self) -> str:
+        return self.rendition_url(1600)
+
+    def rendition_url(self, width: int, kind: str = "fallback") -> str:
+        """The narrowest rendition at least `width` wide (else the widest), else the original."""
+        made = self.renditions.get(kind, [])
+        chosen = next((r for r in made if r["width"] >= width), made[-1] if made else None)
+        return self.file.storage.url(chosen["name"]) if chosen else self.file.url
+
+
+def responsive_images(html: str) -> str:
+    """Library images in rendered HTML become responsive, and lend their alt text to an image
+    written without one; posts and the editor's preview both go through here."""
+    names = [
+        url.removeprefix(settings.MEDIA_URL)
+        for url in renditions.library_urls(html)
+        if url.startswith(settings.MEDIA_URL)
+    ]
+    if not names:
+        return html
+    images = {image.file.url: image for image in Image.objects.filter(file__in=names)}
+    return renditions.responsive_html(html, images)
 
 
 class BylineOrderedManager(models.Manager):
@@ -289,9 +355,18 @@ class Post(models.Model):
         Redirect.objects.update_or_create(old_path=post_path(old_slug), defaults={"post": self})
 
     def render_markup(self):
-        self.body_html, self.excerpt_html = markup.render_post(
+        body_html, excerpt_html = markup.render_post(
             self.body, self.excerpt, self.excerpt_separator
         )
+        self.body_html = responsive_images(body_html)
+        self.excerpt_html = responsive_images(excerpt_html)
+
+    def images_missing_alt(self) -> list[str]:
+        """The images readers who cannot see them would get nothing for: each one's URL."""
+        missing = [match["src"] for match in _IMG_WITHOUT_ALT.finditer(self.body_html)]
+        if self.image_url and not self.featured_alt:
+            missing.insert(0, self.image_url)
+        return missing
 
     @property
     def tag_list(self):

@@ -8,7 +8,16 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS = str(REPO / "cms" / "settings.py")
-VARIABLES = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+VARIABLES = [
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_DEBUG",
+    "DJANGO_MEDIA_STORAGE",
+    "DJANGO_MEDIA_STORAGE_OPTIONS",
+    "QUIRE_SERVE_MEDIA",
+]
 
 
 @pytest.fixture
@@ -55,3 +64,21 @@ def test_the_configured_cache_answers():
     cache.set("quire-test", {"ok": True}, 30)
     assert cache.get("quire-test") == {"ok": True}
     cache.delete("quire-test")
+
+
+def test_the_media_storage_comes_from_the_environment(environment):
+    environment.setenv("DJANGO_MEDIA_STORAGE", "storages.backends.s3.S3Storage")
+    environment.setenv("DJANGO_MEDIA_STORAGE_OPTIONS", '{"bucket_name": "quire-media"}')
+    default = runpy.run_path(SETTINGS)["STORAGES"]["default"]
+    assert default == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "quire-media"},
+    }
+
+
+def test_media_are_served_by_django_only_in_development_unless_told(environment):
+    assert runpy.run_path(SETTINGS)["QUIRE_SERVE_MEDIA"] is False
+    environment.setenv("DJANGO_DEBUG", "1")
+    assert runpy.run_path(SETTINGS)["QUIRE_SERVE_MEDIA"] is True
+    environment.setenv("QUIRE_SERVE_MEDIA", "0")
+    assert runpy.run_path(SETTINGS)["QUIRE_SERVE_MEDIA"] is False
