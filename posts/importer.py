@@ -82,7 +82,7 @@ class Batch:
                 key, line = post.where("permalink")
                 errors.append(FrontMatterError(source.path, line, f"{key}: {error}"))
                 continue
-            errors += model_errors(post)
+            errors += model_errors(post) + length_errors(source, post, old_urls)
             claims = [("slug", post.slug, post.where("slug")[1]), ("source", source.key, None)]
             claims += [("old URL", url, post.where("permalink")[1]) for url in old_urls]
             for kind, value, line in claims:
@@ -369,6 +369,25 @@ def model_errors(post: ParsedPost) -> list[FrontMatterError]:
             for name in getattr(post, attribute)
             if len(name) > longest
         ]
+    return errors
+
+
+def length_errors(source: Source, post: ParsedPost, old_urls: list[str]) -> list[FrontMatterError]:
+    """The file's path and its old URLs must fit where they are kept."""
+    errors = []
+    longest_key = Post._meta.get_field("source").max_length
+    if len(source.key) > longest_key:
+        message = f"the path {source.key!r} is over {longest_key} characters"
+        errors.append(FrontMatterError(source.path, None, message))
+    longest_url = Redirect._meta.get_field("old_path").max_length
+    line = post.where("redirect_from")[1] or post.where("permalink")[1]
+    errors += [
+        FrontMatterError(
+            source.path, line, f"the old URL {url[:60]}… is over {longest_url} characters"
+        )
+        for url in old_urls
+        if len(url) > longest_url
+    ]
     return errors
 
 

@@ -420,3 +420,10 @@ def test_render_with_liquid_false_keeps_liquid_as_text_and_still_drops_kramdown(
     post = Post.objects.get()
     assert post.body == "Print `{{ page.title }}` in a layout.\n"
     assert post.front_matter == {}
+
+
+@pytest.mark.django_db
+def test_an_old_url_too_long_to_keep_is_an_error_at_its_line(tmp_path):
+    path = write(tmp_path, "2025-05-22-long.md", f"title: T\nredirect_from: [/{'x' * 1200}/]\n")
+    message = refused(path)
+    assert f"{path}:3: the old URL /{'x' * 59}… is over 1000 characters" in message
