@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from posts import editor, views
+from posts import editor, previews, views
 
 admin.site.site_header = f"{settings.QUIRE_SITE_NAME} · Quire"
 admin.site.site_title = "Quire"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("markdownx/markdownify/", editor.preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    *previews.public_urls(),
     path("", include("posts.urls")),
 ]
 

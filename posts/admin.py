@@ -1,15 +1,21 @@
 """The editors' home: write with a live preview, attribute authors, tag, schedule and publish."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Now
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from markdownx.widgets import AdminMarkdownxWidget
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
+from . import editorial, previews, revisions, roles
 from .images import reencode_upload
 from .models import Author, Byline, Image, Post, Redirect, Section
 
@@ -51,9 +57,59 @@ class MarkdownEditorMedia:
     css = {"all": ["css/editor.css"]}
 
 
+class PostForm(forms.ModelForm):
+    """The post form: statuses the editor may set, and no save over someone else's newer one."""
+
+    # The version the editor started from; a newer one in the database means someone saved since.
+    started_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    user = None  # set per request by PostAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_from"].initial = self.instance.version
+        allowed = roles.allowed_statuses(self.user, self.instance)
+        status = self.fields.get("status")
+        if status is not None:
+            status.choices = [c for c in Post.Status.choices if c[0] in allowed]
+        published_at = self.fields.get("published_at")
+        if published_at is not None:
+            published_at.help_text = (
+                f"{published_at.help_text} In the site's time zone, {settings.TIME_ZONE}."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        # On the server, whatever the form offered: a status or date the user may not set.
+        for field, message in roles.publication_errors(self.user, self.instance, cleaned).items():
+            self.add_error(field, message)
+        if self.instance.pk:
+            self.refuse_a_stale_save()
+        return cleaned
+
+    def refuse_a_stale_save(self):
+        """Locks the row until the save ends, so two saves cannot both pass this check."""
+        current = Post.objects.select_for_update().filter(pk=self.instance.pk).first()
+        started_from = self.cleaned_data.get("started_from")
+        if current is None or started_from is None or current.version == started_from:
+            return
+        last = current.revisions.select_related("created_by").first()
+        who = (
+            (last.created_by.get_full_name() or last.created_by.get_username())
+            if (last and last.created_by)
+            else "Someone"
+        )
+        when = timezone.localtime(current.updated_at).strftime("%d %b %Y, %H:%M:%S")
+        raise forms.ValidationError(
+            f"{who} saved this post at {when}, after you opened it, so your changes were not "
+            "saved. They are still in this form: copy what you need, then open the post again "
+            "to see the newer version."
+        )
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    Media = MarkdownEditorMedia
+    form = PostForm
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     inlines = [BylineInline, RedirectInline]
     readonly_fields = ["source", "front_matter", "content_check"]
@@ -66,7 +122,7 @@ class PostAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "body", "content_check"]}),
-        ("Publication", {"fields": ["status", "published_at", "section", "tags"]}),
+        ("Publication", {"fields": ["status", "published_at", "section", "tags", "started_from"]}),
         ("Featured image", {"fields": ["image", "external_image", "image_alt", "image_caption"]}),
         (
             "Excerpt",
@@ -88,21 +144,57 @@ class PostAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors", "tags")
+    class Media:
+        css = MarkdownEditorMedia.css
+        js = ["js/editor.js"]
 
-    @admin.display(description="Content check")
-    def content_check(self, post):
-        missing = post.images_missing_alt() if post.pk else []
-        if not missing:
-            return "Every image has alt text."
-        return format_html(
-            "Images without alt text (readers who cannot see them get nothing): {}",
-            format_html_join(", ", "<code>{}</code>", ((url,) for url in missing)),
+    def get_urls(self):
+        return (
+            revisions.admin_urls(self)
+            + previews.admin_urls(self)
+            + editorial.admin_urls(self)
+            + super().get_urls()
         )
+
+    def get_queryset(self, request):
+        posts = super().get_queryset(request).prefetch_related("authors", "tags")
+        return roles.visible(request.user, posts)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.can_delete(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("posts.publish_post")
+
+    def get_object(self, request, object_id, from_field=None):
+        """Another's post a role may not see is not found (the admin would redirect home)."""
+        post = super().get_object(request, object_id, from_field)
+        if post is None:
+            raise Http404("No such post.")
+        return post
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":
+            roles.check_action(request.user, self.get_actions(request), request.POST)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        revisions.record(form.instance, request.user)
         missing = form.instance.images_missing_alt()
         if missing:
             self.message_user(
@@ -111,6 +203,10 @@ class PostAdmin(admin.ModelAdmin):
                 "the Markdown, ![what it shows](…), or in the media library.",
                 messages.WARNING,
             )
+
+    @admin.display(description="Content check")
+    def content_check(self, post):
+        return editorial.checks_html(post) if post.pk else "Checked when the post is saved."
 
     @admin.display(description="Authors")
     def byline(self, post):
@@ -124,16 +220,30 @@ class PostAdmin(admin.ModelAdmin):
     def tag_list(self, post):
         return ", ".join(tag.name for tag in post.tag_list)
 
-    @admin.action(description="Publish selected posts (now, unless a date is set)")
+    @admin.action(
+        description="Publish selected posts (now, unless a date is set)",
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
-        queryset.filter(published_at__isnull=True).update(published_at=Now())
-        count = queryset.update(status=Post.Status.PUBLISHED)
+        count = self.change_status(request, queryset, Post.Status.PUBLISHED)
         self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected posts (back to draft)")
+    @admin.action(description="Unpublish selected posts (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Post.Status.DRAFT)
+        count = self.change_status(request, queryset, Post.Status.DRAFT)
         self.message_user(request, f"Unpublished {count} post(s).", messages.SUCCESS)
+
+    def change_status(self, request, queryset, status) -> int:
+        """Each post the user may publish is saved (a new version and revision); others are not
+        touched. An editor with the post open is then told, not overwritten."""
+        posts = [post for post in queryset if roles.can_publish(request.user, post)]
+        if len(posts) < queryset.count():
+            raise PermissionDenied
+        for post in posts:
+            post.status = status
+            post.save()
+            revisions.record(post, request.user, note=f"Status set to {post.get_status_display()}")
+        return len(posts)
 
 
 @admin.register(Author)
@@ -230,3 +340,20 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """taggit's own, with merging limited to those who may change tags (it checks only staff)."""
+
+    @admin.action(description="Merge selected tags", permissions=["change"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().merge_tags_view(request)

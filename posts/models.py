@@ -18,7 +18,6 @@ from django.db.models.fields.related_descriptors import (
     ManyToManyDescriptor,
     create_forward_many_to_many_manager,
 )
-from django.db.models.functions import Now
 from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
@@ -227,8 +226,9 @@ class BylineDescriptor(ManyToManyDescriptor):
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """The one public gate: published, and due. A scheduled post is not public."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=Now())
+        """The one public gate: published, and due. A scheduled post is not public until its
+        moment comes, on every page at once: no job has to run."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
         """Everything a listing prints, in a fixed number of queries whatever the page holds."""
@@ -302,12 +302,26 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+    # Counts saves: a form or action working from an older count was overtaken (see Post.save).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
         indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [
+            ("publish_post", "Can publish, schedule and unpublish posts"),
+            ("edit_others_posts", "Can edit and publish posts by others"),
+        ]
 
     def __str__(self):
         return self.title
@@ -318,6 +332,9 @@ class Post(models.Model):
             # Publishing without a date publishes now; a null date is kept for drafts.
             self.published_at = timezone.now()
             derived.add("published_at")
+        if not self._state.adding:
+            self.version += 1
+            derived.add("version")
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
             self.render_markup()
@@ -474,3 +491,44 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.post.get_absolute_url()}"
+
+
+class Revision(models.Model):
+    """A post as one save left it: who saved, when, and every field an editor can change."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="one_revision_number_per_post")
+        ]
+
+    def __str__(self):
+        return f"Revision {self.number} of {self.post}"
+
+
+class PreviewLink(models.Model):
+    """A signed link to a post's preview for readers without an account, until it expires or is
+    revoked."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.post} until {self.expires_at:%Y-%m-%d %H:%M}"

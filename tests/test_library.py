@@ -82,7 +82,7 @@ def test_a_post_with_images_missing_alt_text_is_flagged_on_save(staff_client, ma
     post = Post.objects.get()
     assert post.images_missing_alt() == ["https://img.example/featured.jpg", dropped.file.url]
     page = staff_client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
-    assert "Images without alt text" in page
+    assert "Write alt text for 2 images" in page
 
 
 def test_alt_text_written_in_the_library_reaches_an_image_dropped_without_it(make_post):
