@@ -99,7 +99,7 @@ class PostForm(forms.ModelForm):
             if (last and last.created_by)
             else "Someone"
         )
-        when = timezone.localtime(current.updated_at).strftime("%d %b %Y, %H:%M:%S")
+        when = timezone.localtime(current.updated_at).strftime("%d %b %Y, %H:%M:%S %Z")
         raise forms.ValidationError(
             f"{who} saved this post at {when}, after you opened it, so your changes were not "
             "saved. They are still in this form: copy what you need, then open the post again "
@@ -175,6 +175,12 @@ class PostAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("posts.publish_post")
 
+    def view_on_site(self, post):
+        """The public page once readers can see it; until then, the preview."""
+        if Post.objects.published().filter(pk=post.pk).exists():
+            return post.get_absolute_url()
+        return reverse("admin:posts_post_preview", args=[post.pk])
+
     def get_object(self, request, object_id, from_field=None):
         """Another's post a role may not see is not found (the admin would redirect home)."""
         post = super().get_object(request, object_id, from_field)
@@ -188,7 +194,9 @@ class PostAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            revisions.keep_before_change(obj)
+        else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -240,6 +248,7 @@ class PostAdmin(admin.ModelAdmin):
         if len(posts) < queryset.count():
             raise PermissionDenied
         for post in posts:
+            revisions.keep_before_change(post)
             post.status = status
             post.save()
             revisions.record(post, request.user, note=f"Status set to {post.get_status_display()}")

@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from . import liquid
+from . import liquid, revisions
 from .frontmatter import FrontMatterError, ParsedPost, parse
 from .jekyll import Source, author_profile, find_sources
-from .models import Author, Byline, Post, Redirect, Section, post_path
+from .models import Author, Byline, Post, Redirect, Revision, Section, post_path
 
 # The ParsedPost attribute behind each Post field, where the names differ.
 _ATTRIBUTE_OF = {"external_image": "image_url"}
@@ -260,6 +261,7 @@ class Batch:
             same_fields = all(getattr(post, name) == value for name, value in fields.items())
             if same_fields and known[:2] == wanted[:2] and wanted[2] <= known[2]:
                 return "unchanged"
+            revisions.keep_before_change(post)
             for name, value in fields.items():
                 setattr(post, name, value)
             post.save()
@@ -270,6 +272,9 @@ class Batch:
             Byline(post=post, author=author, position=index) for index, author in enumerate(authors)
         ]
         self.pending += [Post.tags.through(tag=tag, content_object=post) for tag in tags]
+        if outcome == "updated":
+            # A new post's history starts at its first change (see keep_before_change).
+            self.pending.append(self.revision(plan, post, authors, tags))
         for url in plan.old_urls:
             owner = plan.taken_urls.get(url)
             if owner is None:
@@ -279,13 +284,24 @@ class Batch:
                 Redirect.objects.filter(old_path=url).update(post=post)
         return outcome
 
+    def revision(self, plan, post, authors, tags) -> Revision:
+        """The post as this import left it, as the next revision of its history."""
+        latest = post.revisions.aggregate(n=Max("number"))["n"] or 0
+        return Revision(
+            post=post,
+            number=latest + 1,
+            note=f"Imported from {plan.source.key}"[:200],
+            data=revisions.snapshot(post, authors=authors, tags=tags),
+        )
+
     def flush(self):
-        """Insert the bylines, tags and old URLs of the posts written since the last flush.
+        """Insert the bylines, tags, old URLs and revisions of the posts written since the last
+        flush.
 
         One insert per kind for many posts: taggit's add() alone would cost a get_or_create
         per tag.
         """
-        for model in (Byline, Post.tags.through, Redirect):
+        for model in (Byline, Post.tags.through, Redirect, Revision):
             model.objects.bulk_create(row for row in self.pending if type(row) is model)
         self.pending.clear()
 

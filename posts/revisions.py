@@ -68,11 +68,11 @@ def label(field: str) -> str:
 # Taking a snapshot and recording it.
 
 
-def snapshot(post) -> dict:
+def snapshot(post, authors=None, tags=None) -> dict:
     """Every field a revision keeps, as JSON-ready values, read from the post and its rows.
 
     The byline and tags are read from the database, never from a prefetch cache that an admin
-    save may have left stale.
+    save may have left stale, unless the caller that just wrote them passes them (an import).
     """
     data = {}
     for name in COLUMNS:
@@ -82,13 +82,16 @@ def snapshot(post) -> dict:
             data[name] = post.published_at.isoformat() if post.published_at else None
         else:
             data[name] = getattr(post, name)
-    data["authors"] = list(
-        Byline.objects.filter(post=post)
-        .order_by("position", "id")
-        .values_list("author_id", flat=True)
-    )
-    tags = post.tags.through.tags_for(type(post), post).values_list("name", flat=True)
-    data["tags"] = sorted(tags, key=lambda name: (name.casefold(), name))
+    if authors is None:
+        authors = [
+            byline.author_id
+            for byline in Byline.objects.filter(post=post).order_by("position", "id")
+        ]
+    data["authors"] = [getattr(author, "pk", author) for author in authors]
+    if tags is None:
+        tags = post.tags.through.tags_for(type(post), post)
+    names = [getattr(tag, "name", tag) for tag in tags]
+    data["tags"] = sorted(names, key=lambda name: (name.casefold(), name))
     return data
 
 
@@ -119,6 +122,14 @@ def record(post, user=None, note="") -> Revision:
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def keep_before_change(post) -> Revision | None:
+    """A post without a history yet (an import made it) has its stored state recorded before
+    its first change, so that what was imported can always be restored."""
+    if post.pk is None or Revision.objects.filter(post_id=post.pk).exists():
+        return None
+    return record(Post.objects.get(pk=post.pk), note="As it was before its first recorded change")
 
 
 def restore(post, revision, user) -> Revision:

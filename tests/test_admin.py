@@ -159,3 +159,12 @@ def test_author_autocomplete_answers_editors(staff_client, make_author):
         {"term": "Keiko", "app_label": "posts", "model_name": "byline", "field_name": "author"},
     )
     assert [r["text"] for r in response.json()["results"]] == ["Keiko Tanabe"]
+
+
+def test_view_on_site_of_a_draft_opens_its_preview(staff_client, make_post):
+    draft = make_post(slug="not-yet", status=Post.Status.DRAFT, published_at=None)
+    page = staff_client.get(f"/admin/posts/post/{draft.pk}/change/").content.decode()
+    assert f'href="/admin/posts/post/{draft.pk}/preview/" class="viewsitelink"' in page
+    published = make_post(slug="live")
+    page = staff_client.get(f"/admin/posts/post/{published.pk}/change/").content.decode()
+    assert 'href="/posts/live/" class="viewsitelink"' in page

@@ -1,46 +1,12 @@
 """No lost edits: a save made from an older version of a post is refused, and nothing is lost."""
 
 import pytest
+from conftest import admin_form_data
 from django.contrib.auth.models import User
 
 from posts.models import Post
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(response) -> dict:
-    """What the browser would post back from an admin change form, untouched."""
-    data = {}
-    form = response.context["adminform"].form
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        else:
-            data[name] = (
-                field.widget.format_value(value) if hasattr(field.widget, "format_value") else value
-            )
-    for name in ("published_at",):
-        if name in data and not isinstance(data[name], str):
-            moment = form[name].value()
-            data.pop(name)
-            data[f"{name}_0"], data[f"{name}_1"] = (
-                moment.strftime("%Y-%m-%d"),
-                moment.strftime("%H:%M:%S"),
-            )
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[f"{formset.prefix}-{name}"] = management[name].value()
-        for index, inline_form in enumerate(formset.forms):
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None:
-                    data[f"{formset.prefix}-{index}-{name}"] = value
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def editor(django_user_model, username, first_name):
@@ -64,8 +30,8 @@ def test_the_second_of_two_saves_is_refused_and_keeps_its_text(two_editors, make
     post = make_post("The original title")
     url = f"/admin/posts/post/{post.pk}/change/"
     first, second = two_editors
-    first_form = form_data(first.get(url))
-    second_form = form_data(second.get(url))
+    first_form = admin_form_data(first.get(url))
+    second_form = admin_form_data(second.get(url))
 
     assert first.post(url, {**first_form, "title": "Ana's title"}).status_code == 302
     response = second.post(url, {**second_form, "title": "Ben's title", "body": "Ben's text."})
@@ -84,7 +50,7 @@ def test_a_save_after_an_admin_action_is_refused(two_editors, make_post):
     post = make_post("Waiting", status=Post.Status.DRAFT, published_at=None)
     url = f"/admin/posts/post/{post.pk}/change/"
     first, second = two_editors
-    stale = form_data(second.get(url))
+    stale = admin_form_data(second.get(url))
     first.post("/admin/posts/post/", {"action": "publish", "_selected_action": [post.pk]})
     response = second.post(url, {**stale, "title": "Edited while it was published"})
     assert response.status_code == 200
@@ -97,7 +63,7 @@ def test_saving_twice_from_fresh_forms_works(two_editors, make_post):
     post = make_post("One")
     url = f"/admin/posts/post/{post.pk}/change/"
     first, _ = two_editors
-    assert first.post(url, {**form_data(first.get(url)), "title": "Two"}).status_code == 302
-    assert first.post(url, {**form_data(first.get(url)), "title": "Three"}).status_code == 302
+    assert first.post(url, {**admin_form_data(first.get(url)), "title": "Two"}).status_code == 302
+    assert first.post(url, {**admin_form_data(first.get(url)), "title": "Three"}).status_code == 302
     assert Post.objects.get().title == "Three"
     assert User.objects.count() == 2

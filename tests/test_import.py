@@ -427,3 +427,21 @@ def test_an_old_url_too_long_to_keep_is_an_error_at_its_line(tmp_path):
     path = write(tmp_path, "2025-05-22-long.md", f"title: T\nredirect_from: [/{'x' * 1200}/]\n")
     message = refused(path)
     assert f"{path}:3: the old URL /{'x' * 59}… is over 1000 characters" in message
+
+
+@pytest.mark.django_db
+def test_an_import_that_changes_a_post_keeps_both_versions_in_its_history(tmp_path):
+    path = write(tmp_path, "2025-05-22-one.md", "title: One\nauthors: [B, A]\ntags: [x]\n")
+    run(path)
+    run(path)  # unchanged: nothing to record
+    assert not Post.objects.get().revisions.exists()
+    write(tmp_path, "2025-05-22-one.md", "title: One, edited\nauthors: [B, A]\ntags: [x]\n")
+    run(path)
+    post = Post.objects.get()
+    before, after = post.revisions.order_by("number")
+    assert (before.number, before.data["title"]) == (1, "One")
+    assert before.note == "As it was before its first recorded change"
+    assert (after.number, after.note, after.created_by) == (2, f"Imported from {path.name}", None)
+    assert after.data["title"] == "One, edited"
+    assert after.data["authors"] == [a.pk for a in post.authors.all()]
+    assert after.data["tags"] == ["x"]

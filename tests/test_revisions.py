@@ -387,3 +387,15 @@ def test_a_save_in_the_admin_records_a_revision(staff_client, make_author):
     revision = Post.objects.get(slug="ports-and-power").revisions.get()
     assert revision.number == 1 and revision.created_by == staff_client.user
     assert revision.data["authors"] == [author.pk] and revision.data["tags"] == ["maritime"]
+
+
+def test_the_first_edit_of_a_post_without_history_keeps_what_it_was(staff_client, make_post):
+    from conftest import admin_form_data
+
+    post = make_post("As imported")  # made outside the admin: no revision yet
+    url = reverse("admin:posts_post_change", args=[post.pk])
+    data = admin_form_data(staff_client.get(url), title="Edited in Quire")
+    assert staff_client.post(url, data).status_code == 302
+    before, after = post.revisions.order_by("number")
+    assert (before.data["title"], after.data["title"]) == ("As imported", "Edited in Quire")
+    assert after.created_by == staff_client.user and before.created_by is None
