@@ -287,6 +287,13 @@ class Post(models.Model):
     )
     image_caption = models.CharField(max_length=500, blank=True)
     image_alt = models.CharField(max_length=300, blank=True)
+    canonical_url = models.URLField(
+        "canonical URL",
+        max_length=1000,
+        blank=True,
+        help_text="For a piece first published elsewhere: the original's address, which search "
+        "engines should treat as the source.",
+    )
     front_matter = models.JSONField(
         default=dict, blank=True, encoder=DjangoJSONEncoder, editable=False
     )
