@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from . import liquid, revisions
+from . import liquid, revisions, search
 from .frontmatter import FrontMatterError, ParsedPost, parse
 from .jekyll import Source, author_profile, find_sources
 from .models import Author, Byline, Post, Redirect, Revision, Section, post_path
@@ -150,6 +150,11 @@ class Batch:
 
     def write(self, on_file=lambda: None):
         """Each planned post created, updated or left alone; call inside a transaction."""
+        # Bylines and tags are bulk-created, which no signal reports: index each post once, last.
+        with search.deferred():
+            self.write_each(on_file)
+
+    def write_each(self, on_file):
         for plan in self.plans:
             on_file()
             post = read(plan.source)

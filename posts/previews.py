@@ -27,6 +27,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST, require_safe
 
+from . import article
 from .models import Post, PreviewLink
 
 LIFETIME = timedelta(days=7)
@@ -128,7 +129,13 @@ def _log(user, post, message):
 def render_preview(request, post, *, shared: bool, link=None) -> HttpResponse:
     """The public page of `post`, marked as a preview. `link` is the shared link it came
     through (its expiry is shown); an editor's preview links back to the change page."""
-    context = {"post": post, "preview": True}
+    public = Post.objects.published().filter(pk=post.pk).exists()
+    # A draft gets its contents and reading time, but no citation or links to other posts.
+    context = {
+        "post": post,
+        "preview": True,
+        "article": article.build(request, post, public=public),
+    }
     if shared and link is not None:
         context["preview_expires_at"] = link.expires_at
     if not shared:

@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
-from . import roles
+from . import roles, search
 from .models import Author, Byline, Image, Post, Revision, Section
 
 # The post's own columns a revision keeps, then the two relations it keeps by value.
@@ -190,6 +190,8 @@ def restore(post, revision, user) -> Revision:
             Byline.objects.bulk_create(
                 Byline(post=post, author_id=pk, position=index) for index, pk in enumerate(kept)
             )
+            # Bulk-created rows are reported by no signal: the search index is told here.
+            search.reindex([post.pk])
         if "tags" in data:
             post.tags.set(data["tags"])
         # Whatever the caller prefetched no longer describes the post.

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, views
-from .sitemaps import PostSitemap
+from . import feeds, search, views
+from .sitemaps import SITEMAPS
 
 app_name = "posts"
 
@@ -10,6 +10,8 @@ app_name = "posts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("posts/<str:slug>/", views.post_detail, name="detail"),
+    path("posts/<str:slug>/cite.bib", views.post_bibtex, name="cite"),
+    path("tags/", views.tags_index, name="tags"),
     path("tags/<str:slug>/", views.tag_posts, name="tag"),
     path("tags/<str:slug>/feed.xml", feeds.TagFeed(), name="tag_feed"),
     path("authors/<str:slug>/", views.author_posts, name="author"),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
     path("feed.xml", feeds.LatestPosts(), name="feed"),
     path("rss.xml", feeds.LatestPostsRss(), name="rss"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("search/", search.search, name="search"),
 ]

@@ -302,3 +302,73 @@ def test_two_editors_save_the_same_post_and_the_later_save_is_refused(
     ben.goto(change_url)  # opens the post again (a reload would post the form once more)
     expect(ben.locator("#id_title")).to_have_value("Ana's title")
     expect(ben.locator("#id_body")).to_have_value("The original text.")
+
+
+# The reader's side: accessibility, layout, weight, and the screenshots in docs/
+
+READER_PAGES = {
+    "home": "/",
+    "article": "/posts/undersea-cables/",
+    "tag": "/tags/infrastructure/",
+    "author": "/authors/ingrid-solvang/",
+    "search": "/search/?q=cables",
+}
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.fixture
+def publication(transactional_db):
+    """The demo publication, as a reader would find it."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "demo", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", READER_PAGES)
+def test_reader_pages_have_no_accessibility_violations(page, live_server, publication, name):
+    """axe-core (the engine behind Lighthouse's accessibility audit) finds nothing to fix."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = page.goto(f"{live_server.url}{READER_PAGES[name]}")
+    assert response.status == 200
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.emulate_media(color_scheme="dark")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["home", "article"])
+def test_reader_pages_fit_a_320_pixel_phone_and_need_no_other_host(
+    page, live_server, publication, name
+):
+    """Nothing scrolls sideways on the narrowest phone, and every request stays on the site."""
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_server.url}{READER_PAGES[name]}")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert hosts == {urlsplit(live_server.url).netloc}
+    assert page.locator("script:not([type='application/ld+json'])").count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["home", "article"])
+@pytest.mark.parametrize(("device", "size"), [("phone", (390, 844)), ("desktop", (1280, 900))])
+def test_screenshots_of_home_and_article(
+    page, live_server, publication, tmp_path, monkeypatch, name, device, size
+):
+    """The README's screenshots, taken afresh; QUIRE_UPDATE_SCREENSHOTS=1 writes them to docs/."""
+    import os
+
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{live_server.url}{READER_PAGES[name]}")
+    page.wait_for_load_state("networkidle")
+    folder = DOCS if os.environ.get("QUIRE_UPDATE_SCREENSHOTS") else tmp_path
+    path = folder / f"{name}-{device}.png"
+    page.screenshot(path=path)
+    with PILImage.open(path) as shot:
+        assert shot.size == size

@@ -54,7 +54,9 @@ def test_rss_feed_is_valid_rss(client, posts):
     assert not feed.bozo and feed.version == "rss20"
     [entry] = feed.entries
     assert entry.title == "Public piece"
-    assert '<h3 id="heading">Heading</h3>' in entry.description
+    # The summary in <description>, the whole article in <content:encoded>.
+    assert entry.description == "<p><em>Lead.</em></p>"
+    assert '<h3 id="heading">Heading</h3>' in entry.content[0].value
 
 
 def test_feeds_of_unknown_tags_and_authors_are_not_found(client, posts):
@@ -66,7 +68,11 @@ def test_sitemap_lists_published_posts_with_lastmod(client, posts):
     body = client.get("/sitemap.xml").content.decode()
     assert "<loc>http://testserver/posts/public/</loc>" in body
     assert "<lastmod>" in body
-    assert "Draft" not in body and body.count("<url>") == 1
+    # The post, and the tag and author pages that list it; the future post's own author has
+    # nothing public, so no page.
+    assert "<loc>http://testserver/tags/trade/</loc>" in body
+    assert "<loc>http://testserver/authors/lena-park/</loc>" in body
+    assert "Draft" not in body and body.count("<url>") == 3
 
 
 def test_robots_txt_points_at_the_sitemap(client, db):

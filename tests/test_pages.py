@@ -30,14 +30,14 @@ def library(make_post, make_author):
 
 PAGES = {
     "/": 4,  # count, posts with image and section, bylines, tags
-    "/posts/{slug}/": 3,  # post with image and section, bylines, tags
+    "/posts/{slug}/": 5,  # post with image and section, bylines, tags, prev/next, related
     "/tags/shared/": 5,  # tag, count, posts, bylines, tags
     "/authors/shared-writer/": 5,  # author, count, posts, bylines, tags
     "/sections/commentary/": 5,  # section, count, posts, bylines, tags
     "/archive/{year}/": 4,  # count, posts, bylines, tags
     "/feed.xml": 3,  # posts, bylines, tags
-    "/tags/shared/feed.xml": 5,  # tag, any public post, posts, bylines, tags
-    "/sitemap.xml": 2,  # count, posts
+    "/tags/shared/feed.xml": 4,  # tag, posts, bylines, tags (no posts: 404)
+    "/sitemap.xml": 3,  # posts, tags with lastmod, authors with lastmod
 }
 
 

@@ -73,3 +73,102 @@ def test_feeds_of_tags_authors_and_sections_with_only_unpublished_posts_are_not_
     for url in ("/tags/secret/", "/authors/hidden-writer/", "/sections/embargoed/"):
         assert client.get(url).status_code == 404
         assert client.get(f"{url}feed.xml").status_code == 404
+
+
+# The whole matrix: every public surface, as an anonymous reader
+
+
+@pytest.fixture
+def world(make_post, make_author):
+    """One public post, and beside it every kind readers must not see, sharing its tag, author,
+    section and month; each hidden one carries a word of its own for search to look for."""
+    section = Section.objects.create(name="Briefs", slug="briefs")
+    writer = make_author("Public Writer", slug="public-writer")
+    loner = make_author("Drafts Only", slug="drafts-only")
+    moment = timezone.now() - timedelta(days=2)
+    common = {"tags": ["security"], "section": section}
+    visible = make_post(
+        "Visible piece", authors=[writer], published_at=moment, body="Zephyr public.", **common
+    )
+    kinds = {
+        "draft": {"status": Post.Status.DRAFT, "published_at": None},
+        "review": {"status": Post.Status.REVIEW, "published_at": None},
+        "scheduled": {"published_at": timezone.now() + timedelta(hours=1)},
+        "former": {"status": Post.Status.DRAFT, "published_at": moment - timedelta(days=1)},
+    }
+    hidden = []
+    for kind, fields in kinds.items():
+        word = f"secret{kind}word"
+        post = make_post(
+            f"Hidden {kind} piece",
+            slug=f"hidden-{kind}",
+            authors=[writer, loner],
+            body=f"{word} and more.",
+            description=f"{word} description",
+            **{**common, "tags": ["security", f"only-{kind}"]},
+            **fields,
+        )
+        hidden.append((post, word))
+    # Edited last, the hidden posts must not move any feed's or sitemap's dates either.
+    Post.objects.filter(pk__in=[post.pk for post, _ in hidden]).update(
+        updated_at=timezone.now() + timedelta(days=1)
+    )
+    return visible, hidden, moment
+
+
+def surfaces(visible, moment):
+    return [
+        "/",
+        "/tags/",
+        "/tags/security/",
+        "/tags/security/feed.xml",
+        "/authors/public-writer/",
+        "/authors/public-writer/feed.xml",
+        "/sections/briefs/",
+        "/sections/briefs/feed.xml",
+        f"/archive/{moment.year}/",
+        f"/archive/{moment.year}/{moment.month}/",
+        "/feed.xml",
+        "/rss.xml",
+        "/sitemap.xml",
+        "/search/?q=secret",
+        visible.get_absolute_url(),
+    ]
+
+
+def test_nothing_unpublished_reaches_any_public_surface(client, world):
+    visible, hidden, moment = world
+    for url in surfaces(visible, moment):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        for post, word in hidden:
+            for trace in (post.title, f"/posts/{post.slug}/", word, f"only-{post.slug[7:]}"):
+                assert trace not in page, (url, trace)
+
+
+def test_hidden_articles_and_their_only_author_and_tags_are_not_found(client, world):
+    _, hidden, _ = world
+    assert client.get("/authors/drafts-only/").status_code == 404
+    assert client.get("/authors/drafts-only/feed.xml").status_code == 404
+    for post, word in hidden:
+        assert client.get(post.get_absolute_url()).status_code == 404
+        assert client.get(f"/tags/only-{post.slug[7:]}/").status_code == 404
+        search = client.get(f"/search/?q={word}").content.decode()
+        assert post.title not in search
+
+
+def test_feed_and_sitemap_dates_come_from_published_posts_only(client, world):
+    visible, _, _ = world
+    stamp = visible.updated_at.isoformat()[:19]
+    atom = client.get("/feed.xml").content.decode()
+    assert f"<updated>{stamp}" in atom.split("<entry>")[0]
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "drafts-only" not in sitemap
+    assert visible.updated_at.date().isoformat() in sitemap
+
+
+def test_tag_counts_count_published_posts_only(client, world):
+    page = client.get("/tags/").content.decode()
+    assert '<a href="/tags/security/">security</a> <span class="tag-index__count">1<' in page
+    assert "only-" not in page
