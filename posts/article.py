@@ -8,6 +8,7 @@ a post without tags).
 """
 
 import html
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -377,6 +378,7 @@ class Article:
     previous: Post | None = None
     next: Post | None = None
     related: list[Post] = field(default_factory=list)
+    json_ld: str = ""  # structured data, ready for a <script type="application/ld+json">
 
 
 def build(request, post: Post, *, public: bool = True) -> Article:
@@ -384,6 +386,7 @@ def build(request, post: Post, *, public: bool = True) -> Article:
     leaves out the citations and the links to other posts, and costs no query."""
     words, headings = read_body(post.body_html)
     article = Article(reading_minutes(words), table_of_contents(headings))
+    article.json_ld = json_ld(structured_data(request, post))
     if public:
         url = request.build_absolute_uri(post.get_absolute_url())
         article.citation = Citation.of(post, url)
@@ -391,6 +394,48 @@ def build(request, post: Post, *, public: bool = True) -> Article:
         article.previous, article.next = neighbours(post)
         article.related = related(post)
     return article
+
+
+def structured_data(request, post: Post) -> dict:
+    """schema.org Article: what search engines show of the piece, from what is already loaded."""
+    own_url = request.build_absolute_uri(post.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": post.title,
+        "description": post.meta_description,
+        "url": post.canonical_url or own_url,
+        "mainEntityOfPage": own_url,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in post.authors.all()
+        ],
+        "publisher": {"@type": "Organization", "name": settings.QUIRE_SITE_NAME},
+        "dateModified": post.updated_at.isoformat() if post.updated_at else None,
+        "keywords": [tag.name for tag in post.tag_list],
+    }
+    if post.published_local:
+        data["datePublished"] = post.published_local.isoformat()
+    if post.image_url:
+        image = request.build_absolute_uri(post.image_url)
+        data["image"] = {"@type": "ImageObject", "url": image, "caption": post.featured_alt}
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def json_ld(data: dict) -> SafeString:
+    """`data` as JSON for a <script type="application/ld+json"> element.
+
+    "<", ">" and "&" are written as \\u escapes (as Django's json_script does), so no text in
+    the data (a title, a tag) can close the element or open a comment, however hostile.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(character, escape)
+    return SafeString(text)
 
 
 def cite_url(post: Post) -> str:

@@ -4,12 +4,9 @@ Nothing here queries the database: it reads posts a listing fetched with `for_li
 """
 
 import html
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from django.utils.safestring import SafeString, mark_safe
 
 from .article import count_words, reading_minutes
 from .models import META_DESCRIPTION_LENGTH
@@ -88,15 +85,3 @@ def page_links(page, path: str, on_each_side: int = 2, on_ends: int = 1) -> list
         else:
             links.append(PageLink(number, page_href(path, number), number == page.number))
     return links
-
-
-def json_ld(data: dict) -> SafeString:
-    """`data` as JSON for a <script type="application/ld+json"> element.
-
-    "<", ">" and "&" are written as \\u escapes (as Django's json_script does), so no text in
-    the data (a site name, a tag) can close the element or open a comment, however hostile.
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for character, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
-        text = text.replace(character, escape)
-    return mark_safe(text)

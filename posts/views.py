@@ -73,7 +73,7 @@ def home(request):
         request, page, title="", description=tagline or f"The latest articles from {site_name}."
     )
     if page.number == 1:
-        context["json_ld"] = listings.json_ld(website_data(request))
+        context["json_ld"] = article.json_ld(website_data(request))
     return render(request, "posts/home.html", context)
 
 

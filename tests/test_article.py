@@ -504,3 +504,32 @@ def test_the_article_costs_five_queries_however_many_authors_tags_and_related_po
         make_post(authors=[make_author(), make_author()], tags=tags[: n + 1])
     assert len(article.related(large)) == 3
     assert len(queries_for(client, small)) == len(queries_for(client, large)) == 5
+
+
+def test_the_article_describes_itself_to_search_engines_as_json_ld(client, make_post, make_author):
+    import json
+    import re
+
+    first, second = make_author("Ana Lima", slug="ana-lima"), make_author("Bo Chen", slug="bo-chen")
+    post = make_post(
+        "Ports </script> and Power",
+        slug="ports",
+        authors=[first, second],
+        tags=["maritime"],
+        description="Why harbours matter.",
+        external_image="/static/demo/a.jpg",
+        image_alt="Cranes",
+    )
+    page = client.get("/posts/ports/").content.decode()
+    [raw] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    data = json.loads(raw)
+    assert (data["@type"], data["headline"]) == ("Article", "Ports </script> and Power")
+    assert [a["name"] for a in data["author"]] == ["Ana Lima", "Bo Chen"]
+    assert data["author"][0]["url"] == "http://testserver/authors/ana-lima/"
+    assert data["datePublished"] == post.published_local.isoformat()
+    assert data["image"] == {
+        "@type": "ImageObject",
+        "url": "http://testserver/static/demo/a.jpg",
+        "caption": "Cranes",
+    }
+    assert data["keywords"] == ["maritime"] and data["description"] == "Why harbours matter."

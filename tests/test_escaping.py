@@ -16,7 +16,7 @@ NEVER_ON_A_PAGE = {"script", "svg", "math", "iframe", "object", "embed", "base",
 SEARCH = {"role": "search", "action": "/search/", "method": "get"}
 UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 # Structured data, the one script a page may hold: never run, and inert while its text has no "<"
-# (nothing in it can end the element). posts.listings.json_ld() writes it so.
+# (nothing in it can end the element). posts.article.json_ld() writes it so.
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 

@@ -15,7 +15,7 @@ from posts.models import Author, Post, Redirect, Section
 pytestmark = pytest.mark.django_db
 
 CORPUS = SHARED / "corpus" / "jekyll"
-WRITTEN_AT = re.compile(r"<updated>[^<]*</updated>|<lastmod>[^<]*</lastmod>")
+WRITTEN_AT = re.compile(r'<updated>[^<]*</updated>|<lastmod>[^<]*</lastmod>|"dateModified":"[^"]*"')
 
 
 def run(command, *args) -> str:
