@@ -22,7 +22,6 @@ from django.utils.safestring import SafeString
 
 from .models import Post
 
-WORDS_PER_MINUTE = 230
 TOC_MIN_HEADINGS = 3
 RELATED_COUNT = 3
 MONTHS = (
@@ -30,11 +29,7 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-# A word: letters or digits, with inner hyphens and apostrophes ("don't", "well-known").
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-
-
-# Table of contents and reading time --------------------------------------------------------
+# Table of contents --------------------------------------------------------
 
 
 @dataclass
@@ -46,11 +41,10 @@ class TocEntry:
 
 
 class _BodyReader(HTMLParser):
-    """One pass over body_html: its words, and its <h2>/<h3> headings that carry an id."""
+    """One pass over body_html: its <h2>/<h3> headings that carry an id."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.words = 0
         self.headings: list[TocEntry] = []
         self._heading: TocEntry | None = None
         self._skip_depth = 0  # inside a footnote reference: "[1]" is no part of a heading's text
@@ -74,7 +68,6 @@ class _BodyReader(HTMLParser):
             self._heading = None
 
     def handle_data(self, data):
-        self.words += count_words(data)
         if self._heading is not None and not self._skip_depth:
             self._heading.text += data
 
@@ -82,21 +75,11 @@ class _BodyReader(HTMLParser):
 _VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
-def read_body(body_html: str) -> tuple[int, list[TocEntry]]:
+def read_headings(body_html: str) -> list[TocEntry]:
     reader = _BodyReader()
     reader.feed(body_html)
     reader.close()
-    return reader.words, reader.headings
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them: letters or digits, with inner hyphens and apostrophes."""
-    return len(_WORD.findall(text))
-
-
-def reading_minutes(words: int) -> int:
-    """Words / 230, rounded to the nearest minute (halves up), and never less than one."""
-    return max(1, (2 * words + WORDS_PER_MINUTE) // (2 * WORDS_PER_MINUTE))
+    return reader.headings
 
 
 def table_of_contents(headings: list[TocEntry]) -> list[TocEntry]:
@@ -371,7 +354,6 @@ def related(post: Post, limit: int = RELATED_COUNT) -> list[Post]:
 
 @dataclass
 class Article:
-    reading_minutes: int
     toc: list[TocEntry]
     citation: Citation | None = None
     bibtex_url: str = ""
@@ -384,8 +366,7 @@ class Article:
 def build(request, post: Post, *, public: bool = True) -> Article:
     """The article page's extras. `public=False` (a preview: the post may have no public URL yet)
     leaves out the citations and the links to other posts, and costs no query."""
-    words, headings = read_body(post.body_html)
-    article = Article(reading_minutes(words), table_of_contents(headings))
+    article = Article(table_of_contents(read_headings(post.body_html)))
     article.json_ld = json_ld(structured_data(request, post))
     if public:
         url = request.build_absolute_uri(post.get_absolute_url())

@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join, strip_tags
 
 from . import markup
 
-DESCRIPTION_LIMIT = 160  # what search engines show
+DESCRIPTION_LIMIT = markup.DESCRIPTION_LENGTH  # what search engines show
 LONG_BODY_WORDS = 600  # a body this long wants an excerpt marker
 TAG_SUGGESTIONS = 10
 

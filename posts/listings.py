@@ -3,39 +3,8 @@
 Nothing here queries the database: it reads posts a listing fetched with `for_listing()`.
 """
 
-import html
-import re
 import unicodedata
 from dataclasses import dataclass
-
-from .article import count_words, reading_minutes
-from .models import META_DESCRIPTION_LENGTH
-
-# A start or end tag, a comment or a doctype.
-_TAG = re.compile(r"<[^>]*>")
-
-
-def word_count(body_html: str) -> int:
-    """The words a reader reads in sanitised HTML: each tag a space (so "<li>one</li><li>two"
-    is two words), entities decoded."""
-    return count_words(html.unescape(_TAG.sub(" ", body_html)))
-
-
-def reading_time(post) -> int:
-    """Minutes to read the post, the same figure its own page gives."""
-    return reading_minutes(word_count(post.body_html))
-
-
-# Where one block of text ends and the next begins: a space, so "<p>a</p><p>b</p>" reads "a b".
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|div|dd|dt|td|th|pre|figcaption)>|<br\s*/?>")
-
-
-def plain_text(text: str, length: int = META_DESCRIPTION_LENGTH) -> str:
-    """HTML (or plain text) as one line of plain text for a meta description, cut at a word."""
-    text = " ".join(html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text))).split())
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def with_page(description: str, number: int, count: int) -> str:

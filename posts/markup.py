@@ -4,6 +4,7 @@ Every stored ``*_html`` field and the admin live preview come from ``render()``,
 so what an editor previews is byte for byte what readers get.
 """
 
+import html
 import re
 
 import nh3
@@ -125,6 +126,37 @@ def excerpt_source(body: str, excerpt: str = "", separator: str = DEFAULT_EXCERP
         return excerpt
     cut, _ = split_excerpt(body, separator)
     return first_paragraph(body) if cut is None else cut
+
+
+WORDS_PER_MINUTE = 230
+_TAG = re.compile(r"<[^>]*>")
+# A word: letters or digits, with inner hyphens and apostrophes ("don't", "well-known").
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def word_count(body_html: str) -> int:
+    """The words a reader reads in sanitised HTML: each tag a space (so "<li>one</li><li>two"
+    is two words), entities decoded, attributes (alt text, URLs) not counted."""
+    return len(_WORD.findall(html.unescape(_TAG.sub(" ", body_html))))
+
+
+# Where one block of text ends and the next begins: a space, so "<p>a</p><p>b</p>" reads "a b".
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|div|dd|dt|td|th|pre|figcaption)>|<br\s*/?>")
+# Search engines show about this many characters of a description.
+DESCRIPTION_LENGTH = 160
+
+
+def plain_text(text: str, length: int = DESCRIPTION_LENGTH) -> str:
+    """HTML (or plain text) as one line of plain text for a meta description, cut at a word."""
+    text = " ".join(html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text))).split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def reading_minutes(body_html: str) -> int:
+    """Words / 230, rounded to the nearest minute (halves up), and never less than one."""
+    return max(1, (2 * word_count(body_html) + WORDS_PER_MINUTE) // (2 * WORDS_PER_MINUTE))
 
 
 def render_post(

@@ -4,7 +4,6 @@ Every `*_html` field is derived from its Markdown source when the row is written
 including rows that `loaddata` writes without calling `save()`.
 """
 
-import html
 import re
 import uuid
 from datetime import timedelta
@@ -23,15 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 
 from . import markup, renditions
 
 # An <img> of sanitised HTML (attributes double-quoted) whose alt is empty or absent.
 _IMG_WITHOUT_ALT = re.compile(r'<img(?![^>]*\balt="[^"]+")[^>]*\bsrc="(?P<src>[^"]*)"[^>]*>')
-# Search engines show about this many characters of a description.
-META_DESCRIPTION_LENGTH = 160
 
 
 def validate_image_url(value):
@@ -248,6 +244,7 @@ class Post(models.Model):
     )
     body = models.TextField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     excerpt = models.TextField(
         blank=True,
         help_text="Markdown. Leave empty to use the text before the excerpt separator.",
@@ -345,7 +342,7 @@ class Post(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
             self.render_markup()
-            derived |= {"body_html", "excerpt_html"}
+            derived |= {"body_html", "excerpt_html", "reading_minutes"}
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
         old_slug = getattr(self, "_stored_slug", None)
@@ -384,6 +381,7 @@ class Post(models.Model):
         )
         self.body_html = responsive_images(body_html)
         self.excerpt_html = responsive_images(excerpt_html)
+        self.reading_minutes = markup.reading_minutes(self.body_html)
 
     def images_missing_alt(self) -> list[str]:
         """The images readers who cannot see them would get nothing for: each one's URL."""
@@ -423,12 +421,7 @@ class Post(models.Model):
     @property
     def meta_description(self):
         """The description, else the excerpt as plain text cut at a word boundary."""
-        if self.description:
-            return self.description
-        text = " ".join(html.unescape(strip_tags(self.excerpt_html)).split())
-        if len(text) <= META_DESCRIPTION_LENGTH:
-            return text
-        return text[:META_DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+        return self.description or markup.plain_text(self.excerpt_html)
 
     @property
     def published_local(self):

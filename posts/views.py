@@ -13,24 +13,19 @@ from django.utils.encoding import escape_uri_path
 from django.views import static
 from taggit.models import Tag
 
-from . import article, listings
+from . import article, listings, markup
 from .models import Author, Post, Section
 
 
 def paginate(request, queryset, allow_empty=True):
-    """One page of a listing; a page number that does not exist is a 404, not page 1.
-
-    Each post on the page gets `reading_minutes`, counted from the body already fetched."""
+    """One page of a listing; a page number that does not exist is a 404, not page 1."""
     paginator = Paginator(
         queryset, settings.QUIRE_POSTS_PER_PAGE, allow_empty_first_page=allow_empty
     )
     try:
-        page = paginator.page(request.GET.get("page") or 1)
+        return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
         raise Http404(str(error)) from error
-    for post in page:
-        post.reading_minutes = listings.reading_time(post)
-    return page
 
 
 def listing_context(request, page, *, title, description, **context):
@@ -139,7 +134,7 @@ def author_posts(request, slug):
     author = get_object_or_404(Author, slug=slug)
     posts = Post.objects.published().filter(authors=author)
     who = f"{author.name}, {author.affiliation}" if author.affiliation else author.name
-    description = listings.plain_text(author.bio_html) or (
+    description = markup.plain_text(author.bio_html) or (
         f"Articles by {who} in {settings.QUIRE_SITE_NAME}."
     )
     return render_listing(
@@ -159,7 +154,7 @@ def author_posts(request, slug):
 def section_posts(request, slug):
     section = get_object_or_404(Section, slug=slug)
     posts = Post.objects.published().filter(section=section)
-    description = listings.plain_text(section.description) or (
+    description = markup.plain_text(section.description) or (
         f"Articles in {section.name} from {settings.QUIRE_SITE_NAME}."
     )
     return render_listing(

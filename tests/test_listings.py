@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from posts.listings import reading_time, word_count
+from posts.markup import reading_minutes, word_count
 from posts.models import Post, Section
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +70,7 @@ def words(count):
 )
 def test_reading_time_is_words_over_230_to_the_nearest_minute_and_at_least_one(count, minutes):
     """The card's figure and the article page's are one and the same."""
-    post = Post(body_html=f"<p>{words(count)}</p>")
-    assert reading_time(post) == minutes
+    assert reading_minutes(f"<p>{words(count)}</p>") == minutes
 
 
 def test_words_are_counted_in_the_text_not_the_markup():
