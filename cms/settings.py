@@ -6,6 +6,7 @@ Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,11 +35,37 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 DEVELOPMENT_SECRET_KEY = "quire-development-key-never-use-on-a-public-host"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-# The published development key may only ever sign cookies for this machine.
-if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not set(ALLOWED_HOSTS) <= set(LOCAL_HOSTS):
-    raise ImproperlyConfigured(
-        "Set DJANGO_SECRET_KEY when DJANGO_ALLOWED_HOSTS names a public host"
-    )
+# Django's own deployment check asks for this much: a shorter key can be guessed offline.
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def refuse_unsafe_public_settings():
+    """A site that answers to a public host never runs with development settings."""
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS=* lets any Host header through (cache poisoning, password-reset "
+            "links to other sites): name the site's hosts instead"
+        )
+    if set(ALLOWED_HOSTS) <= set(LOCAL_HOSTS):
+        return
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY when DJANGO_ALLOWED_HOSTS names a public host"
+        )
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters on a "
+            "public host; make one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG is on while DJANGO_ALLOWED_HOSTS names a public host: debug pages show "
+            "settings and source to anyone; unset DJANGO_DEBUG"
+        )
+
+
+refuse_unsafe_public_settings()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,11 +78,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "taggit",
+    "axes",
     "posts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path or the query string: a control character in either is refused.
+    "posts.middleware.refuse_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,7 +94,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "posts.middleware.redirect_old_urls",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Repeated wrong passwords lock that username out from that address for a while (django-axes);
+# each lockout is logged. The limits are per username and address, so nobody can lock a
+# colleague out from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("QUIRE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QUIRE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -92,6 +137,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A write transaction takes SQLite's lock when it begins and waits for it, so two
+    # simultaneous saves queue up instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -173,9 +222,19 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+    def last_forwarded_address(request):
+        """Behind the site's own proxy, the reader is the address it appended last."""
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR")
+
+    # Login lockouts count per reader's address, not per the proxy's.
+    AXES_CLIENT_IP_CALLABLE = last_forwarded_address
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Failed logins and lockouts are warnings; every successful login need not be logged.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from posts import editor, previews, views
+from posts.admin import view_on_site
 
 admin.site.site_header = f"{settings.QUIRE_SITE_NAME} · Quire"
 admin.site.site_title = "Quire"
@@ -14,6 +15,12 @@ urlpatterns = [
     # markdownx's own urls.py has no permission check; these staff-only views keep its URL names.
     path("markdownx/markdownify/", editor.preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
+    # Before the admin's own, which would redirect anyone on staff to any object's address.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     *previews.public_urls(),
     path("", include("posts.urls")),

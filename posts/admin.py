@@ -3,6 +3,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
@@ -17,7 +21,7 @@ from taggit.models import Tag
 
 from . import editorial, previews, revisions, roles
 from .images import reencode_upload
-from .models import Author, Byline, Image, Post, Redirect, Section
+from .models import Author, Byline, Image, Post, Redirect, Section, post_path
 
 
 class BylineInline(admin.TabularInline):
@@ -53,6 +57,18 @@ class ReencodedImageField(forms.FileField):
 UPLOADS = {models.ImageField: {"form_class": ReencodedImageField, "allow_empty_file": True}}
 
 
+class SlugFromName:
+    """A slug left empty is made from the name (posts.slugs): the admin's script fills it only
+    from letters it keeps, and a name of emoji or punctuation has none."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug":
+            field.required = False
+            field.help_text = "Leave empty to make one from the name."
+        return field
+
+
 class MarkdownEditorMedia:
     css = {"all": ["css/editor.css"]}
 
@@ -61,7 +77,9 @@ class PostForm(forms.ModelForm):
     """The post form: statuses the editor may set, and no save over someone else's newer one."""
 
     # The version the editor started from; a newer one in the database means someone saved since.
-    started_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Text, so that a missing or garbled one is refused with a message the editor sees (a hidden
+    # field's own error is hidden with it).
+    started_from = forms.CharField(widget=forms.HiddenInput, required=False)
 
     user = None  # set per request by PostAdmin.get_form
 
@@ -78,6 +96,31 @@ class PostForm(forms.ModelForm):
                 f"{published_at.help_text} In the site's time zone, {settings.TIME_ZONE}."
             )
 
+    def clean_tags(self):
+        """A tag longer than taggit stores is named here, not cut or refused by the database."""
+        tags = self.cleaned_data["tags"]
+        longest = Tag._meta.get_field("name").max_length
+        too_long = [name for name in tags if len(name) > longest]
+        if too_long:
+            names = ", ".join(f"“{name[:40]}…”" for name in too_long)
+            raise forms.ValidationError(f"Tags are at most {longest} characters: shorten {names}.")
+        return tags
+
+    def clean_slug(self):
+        """A new slug whose URL is another post's old URL is refused: that URL sends readers on to
+        the other post, and a rename never takes it over."""
+        slug = self.cleaned_data["slug"]
+        path = post_path(slug)
+        if (
+            slug != self.instance.slug
+            and Redirect.objects.filter(old_path=path).exclude(post=self.instance.pk).exists()
+        ):
+            raise forms.ValidationError(
+                f"{path} is an old URL of another post and sends readers there: "
+                "choose another slug."
+            )
+        return slug
+
     def clean(self):
         cleaned = super().clean()
         # On the server, whatever the form offered: a status or date the user may not set.
@@ -88,10 +131,22 @@ class PostForm(forms.ModelForm):
         return cleaned
 
     def refuse_a_stale_save(self):
-        """Locks the row until the save ends, so two saves cannot both pass this check."""
+        """A change must say which version it started from, and be refused if that is not the
+        latest.
+
+        The admin validates inside the save's transaction (changeform_view is atomic), so the row
+        locked here (on SQLite, the whole file, from the transaction's start) stays locked until
+        the save commits: two saves cannot both pass this check.
+        """
+        started_from = self.cleaned_data.get("started_from", "")
+        if not started_from.isdecimal():
+            raise forms.ValidationError(
+                "This form does not say which version of the post it was opened from (its "
+                "started_from field is missing or not a number), so your changes were not saved. "
+                "They are still in this form: copy what you need, then open the post again."
+            )
         current = Post.objects.select_for_update().filter(pk=self.instance.pk).first()
-        started_from = self.cleaned_data.get("started_from")
-        if current is None or started_from is None or current.version == started_from:
+        if current is None or current.version == int(started_from):
             return
         last = current.revisions.select_related("created_by").first()
         who = (
@@ -107,10 +162,25 @@ class PostForm(forms.ModelForm):
         )
 
 
+class PostChangeList(ChangeList):
+    """A date hierarchy year, month or day that Python's datetime cannot hold, or whose next
+    year, month or day it cannot hold, is an invalid lookup (the admin's ?e=1), not an error."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostForm
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {
+        models.TextField: {"widget": AdminMarkdownxWidget},
+        # A typed "journal.example.org/…" means the secure address.
+        models.URLField: {"assume_scheme": "https"},
+    }
     inlines = [BylineInline, RedirectInline]
     readonly_fields = ["source", "front_matter", "content_check"]
     prepopulated_fields = {"slug": ["title"]}
@@ -122,7 +192,19 @@ class PostAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "body", "content_check"]}),
-        ("Publication", {"fields": ["status", "published_at", "section", "tags", "started_from"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "section",
+                    "tags",
+                    "canonical_url",
+                    "started_from",
+                ]
+            },
+        ),
         ("Featured image", {"fields": ["image", "external_image", "image_alt", "image_caption"]}),
         (
             "Excerpt",
@@ -162,6 +244,9 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            # content_check() is given only the post, and what it may say depends on who looks.
+            obj.shown_to = request.user
         return type(form.__name__, (form,), {"user": request.user})
 
     def has_change_permission(self, request, obj=None):
@@ -187,6 +272,9 @@ class PostAdmin(admin.ModelAdmin):
         if post is None:
             raise Http404("No such post.")
         return post
+
+    def get_changelist(self, request, **kwargs):
+        return PostChangeList
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST":
@@ -214,7 +302,9 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="Content check")
     def content_check(self, post):
-        return editorial.checks_html(post) if post.pk else "Checked when the post is saved."
+        if not post.pk:
+            return "Checked when the post is saved."
+        return editorial.checks_html(post, post.shown_to)
 
     @admin.display(description="Authors")
     def byline(self, post):
@@ -256,7 +346,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SlugFromName, admin.ModelAdmin):
     Media = MarkdownEditorMedia
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "affiliation", "user"]
@@ -273,7 +363,7 @@ class RedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SlugFromName, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "slug"]
     search_fields = ["name"]
@@ -303,7 +393,9 @@ class ImageForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["alt_text"].required = True
+        # Absent when the admin shows the image read-only.
+        if "alt_text" in self.fields:
+            self.fields["alt_text"].required = True
 
 
 @admin.register(Image)
@@ -327,15 +419,31 @@ class ImageAdmin(admin.ModelAdmin):
     def in_use(self, image):
         return image.in_use
 
+    def get_object(self, request, object_id, from_field=None):
+        image = super().get_object(request, object_id, from_field)
+        if image is not None:
+            # "Used in" names only posts the viewer may open: the others' titles are not theirs.
+            image.openable_uses = roles.visible(request.user, image.used_in())
+        return image
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.can_change_image(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.can_change_image(request.user, obj))
+
     @admin.display(description="Used in")
     def usage(self, image):
-        posts = image.used_in() if image.pk else []
+        # An unsaved image (the add page) is in no post.
+        posts = getattr(image, "openable_uses", [])
         links = format_html_join(
             ", ",
             '<a href="{}">{}</a>',
             ((reverse("admin:posts_post_change", args=[post.pk]), post.title) for post in posts),
         )
-        return links or "Not used in any post yet."
+        return links or "Not used in any post you can open."
 
     @admin.display(description="Image")
     def thumbnail(self, image):
@@ -355,7 +463,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(SlugFromName, TaggitTagAdmin):
     """taggit's own, with merging limited to those who may change tags (it checks only staff)."""
 
     @admin.action(description="Merge selected tags", permissions=["change"])
@@ -366,3 +474,14 @@ class TagAdmin(TaggitTagAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         return super().merge_tags_view(request)
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "View on site", only for what this user may open in the admin: the address
+    it redirects to would tell anyone an embargoed post's slug."""
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model_admin = admin.site._registry.get(content_type and content_type.model_class())
+    found = model_admin and model_admin.get_object(request, object_id)
+    if not found or not model_admin.has_view_or_change_permission(request, found):
+        raise Http404("No such object.")
+    return shortcut(request, content_type_id, object_id)

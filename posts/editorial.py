@@ -1,6 +1,6 @@
 """Editorial help around the post form: content checks, the editorial calendar and tag suggestions.
 
-`checks(post)` names what an editor should fix before publishing; the calendar lists a month's
+`checks(post, user)` names what an editor should fix before publishing; the calendar lists a month's
 posts day by day; the tag suggestions feed the tag field's autocomplete (static/js/editor.js).
 """
 
@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
 from django.http import JsonResponse
 from django.http.request import split_domain_port, validate_host
@@ -21,7 +21,7 @@ from django.urls import Resolver404, path, resolve, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 
-from . import markup
+from . import markup, roles
 
 DESCRIPTION_LIMIT = markup.DESCRIPTION_LENGTH  # what search engines show
 LONG_BODY_WORDS = 600  # a body this long wants an excerpt marker
@@ -61,22 +61,23 @@ def _rendered(post):
     return rendered
 
 
-def checks(post) -> list[str]:
-    """What to fix before publishing, one sentence each; [] when all is well."""
+def checks(post, user) -> list[str]:
+    """What to fix before publishing, one sentence each; [] when all is well. Other posts are
+    named only to a `user` who may open them in the admin."""
     post = _rendered(post)
     found = [
         *_description_checks(post),
         *_excerpt_checks(post),
         *_image_checks(post),
         *_section_checks(post),
-        *_draft_link_checks(post),
+        *_draft_link_checks(post, user),
     ]
     return [sentence for sentence in found if sentence]
 
 
-def checks_html(post):
+def checks_html(post, user):
     """`checks()` as HTML for the admin's read-only "Content check" field."""
-    found = checks(post)
+    found = checks(post, user)
     if not found:
         return "Nothing to fix."
     return format_html(
@@ -185,7 +186,7 @@ def linked_post_slugs(body_html: str) -> list[str]:
     return slugs
 
 
-def _draft_link_checks(post):
+def _draft_link_checks(post, user):
     from .models import Post
 
     slugs = [slug for slug in linked_post_slugs(post.body_html) if slug != post.slug]
@@ -195,17 +196,27 @@ def _draft_link_checks(post):
         Post.objects.filter(slug__in=slugs)
         .exclude(pk__in=Post.objects.published().values("pk"))
         .only("title", "slug", "status", "published_at")
+        .annotate(openable=Exists(roles.visible(user, Post.objects.filter(pk=OuterRef("pk")))))
     )
     by_slug = {linked.slug: linked for linked in unpublished}
     targets = [by_slug[slug] for slug in slugs if slug in by_slug]
-    if targets:
+    named = [linked for linked in targets if linked.openable]
+    if named:
         listed = "; ".join(
             f"“{linked.title}” ({status_label(linked)}, {linked.get_absolute_url()})"
-            for linked in targets
+            for linked in named
         )
         yield (
-            f"Publish or unlink {'the post' if len(targets) == 1 else 'the posts'} this one links "
+            f"Publish or unlink {'the post' if len(named) == 1 else 'the posts'} this one links "
             f"to that readers cannot see yet (they get “not found”): {listed}."
+        )
+    # A post the user may not open keeps its title and status to itself: only the link is named.
+    unnamed = [linked.get_absolute_url() for linked in targets if not linked.openable]
+    if unnamed:
+        yield (
+            f"Unlink or ask an editor about {', '.join(unnamed)}: "
+            f"{'it leads to a page' if len(unnamed) == 1 else 'they lead to pages'} readers "
+            "cannot see yet (they get “not found”)."
         )
 
 

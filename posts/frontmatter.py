@@ -48,6 +48,7 @@ SOURCES = {
     "permalink": ("permalink",),
     "redirect_from": ("redirect_from",),
     "liquid": ("render_with_liquid",),
+    "canonical_url": ("canonical_url",),
 }
 _MODELLED = {key for keys in SOURCES.values() for key in keys}
 # Modelled only in part, so the original is kept in `extra` too: categories (as tags), and the
@@ -85,6 +86,8 @@ _ZONE_ABBREVIATIONS = {
 }  # fmt: skip
 _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 _FIRST_YAML_LINE = 2  # the YAML starts on the line after the opening `---`
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
 
 
 class FrontMatterError(Exception):
@@ -125,6 +128,7 @@ class ParsedPost:
     permalink: str = ""
     redirect_from: list[str] = field(default_factory=list)
     liquid: bool = True  # `render_with_liquid: false` turns Jekyll's Liquid off for the body
+    canonical_url: str = ""  # jekyll-seo-tag's key for a piece first published elsewhere
     front_matter: dict = field(default_factory=dict)  # the file's own keys and values, as read
     extra: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -202,22 +206,26 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):
 
 def parse(
     path: Path,
-    text: str | None = None,
+    text: str | bytes | None = None,
     *,
     defaults: dict | None = None,
     zone: tzinfo | None = None,
 ) -> ParsedPost:
-    """One Markdown file with front matter, read from `path` unless its `text` is given.
+    """One Markdown file with front matter, read from `path` unless its `text` (or its bytes,
+    as `read_bytes` gave them) is given.
 
     `defaults` are front-matter values the file's own keys override, as Jekyll's `_config.yml`
     defaults are; `zone` is the time zone for dates written without an offset (else UTC).
     """
     path = Path(path)
     if text is None:
-        text = _decode(path, _read(path))
+        text = read_bytes(path)
+    if isinstance(text, bytes):
+        _check_size(path, len(text))
+        text = _decode(path, text)
     else:
         _check_size(path, len(text.encode("utf-8", "surrogatepass")))
-    text, notes = _normalise(text)
+    text, notes = _normalise(path, text)
     source, body, body_line = _split(path, text)
     front_matter = _load(path, source, notes)
     own = front_matter.values
@@ -242,6 +250,7 @@ def parse(
         permalink=permalink,
         redirect_from=_names(front_matter, "redirect_from"),
         liquid=_flag(front_matter, "render_with_liquid"),
+        canonical_url=_text(front_matter, "canonical_url").strip(),
         front_matter=own,
         notes=notes,
         lines=front_matter.lines,
@@ -251,7 +260,7 @@ def parse(
     # days, are in the site's zone.
     if isinstance(front_matter.values.get("date"), datetime):
         zone = None
-    post.published_at, post.published_offset = _instant(post.written_date, zone)
+    post.published_at, post.published_offset = _instant(front_matter, post.written_date, zone)
     post.image_url, post.image_alt, post.image_caption, image_rest = _image(front_matter, notes)
     post.extra = _extra(own, image_rest)
     if post.published_at is None:
@@ -281,7 +290,7 @@ def _check_size(path: Path, size: int):
         )
 
 
-def _read(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     """The file's bytes, refused by its size before it is read."""
     try:
         _check_size(path, path.stat().st_size)
@@ -308,8 +317,14 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
-def _normalise(text: str) -> tuple[str, list[str]]:
-    """Without a leading byte order mark, with LF line endings (the notes say what changed)."""
+def _normalise(path: Path, text: str) -> tuple[str, list[str]]:
+    """Without a leading byte order mark, with LF line endings (the notes say what changed);
+    a NUL character is refused, as PostgreSQL cannot store one in text."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FrontMatterError(
+            path, line, "the file holds a NUL character (U+0000), which cannot be stored: remove it"
+        )
     notes = []
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -335,17 +350,18 @@ def _split(path: Path, text: str) -> tuple[str, str, int]:
 # Reading the YAML
 
 
-def read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> tuple[dict, dict[str, int]]:
     """A whole YAML file of keys and values (a site's `_config.yml`, `_data/authors.yml`), read
-    as safely as front matter is, with errors at their line."""
-    text, _ = _normalise(_decode(path, _read(path)))
-    return _load(path, text, [], first=1).values
+    as safely as front matter is, with errors at their line; gives each key's line too."""
+    text, _ = _normalise(path, _decode(path, read_bytes(path)))
+    loaded = _load(path, text, [], first=1)
+    return loaded.values, loaded.lines
 
 
 def read_document(path: Path) -> tuple[dict, str]:
     """A Markdown file's front matter and body, for documents that are not posts (an author's
     page in a Jekyll `_authors` collection)."""
-    text, _ = _normalise(_decode(path, _read(path)))
+    text, _ = _normalise(path, _decode(path, read_bytes(path)))
     source, body, _ = _split(path, text)
     return _load(path, source, []).values, body
 
@@ -519,7 +535,9 @@ def _date_from_text(front_matter: _FrontMatter, value: str) -> date:
         ) from None
 
 
-def _instant(written: date | None, zone: tzinfo | None) -> tuple[datetime | None, int | None]:
+def _instant(
+    front_matter: _FrontMatter, written: date | None, zone: tzinfo | None
+) -> tuple[datetime | None, int | None]:
     """The written date as an aware UTC datetime, and the offset (minutes) it was written with.
 
     A date without an offset is put in `zone`, and without a zone in UTC with no offset kept.
@@ -528,11 +546,24 @@ def _instant(written: date | None, zone: tzinfo | None) -> tuple[datetime | None
         return None, None
     if not isinstance(written, datetime):
         written = datetime.combine(written, time())
-    if written.tzinfo is None:
-        if zone is None:
-            return written.replace(tzinfo=UTC), None
-        written = written.replace(tzinfo=zone)
-    return written.astimezone(UTC), int(written.utcoffset().total_seconds()) // 60
+    offset = None
+    if written.tzinfo is None and zone is None:
+        written = written.replace(tzinfo=UTC)
+    else:
+        written = written if written.tzinfo else written.replace(tzinfo=zone)
+        offset = int(written.utcoffset().total_seconds()) // 60
+    # A day's margin at either end keeps the instant showable in every time zone.
+    try:
+        instant = written.astimezone(UTC)
+        in_range = _EARLIEST <= instant <= _LATEST
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise front_matter.error(
+            "date",
+            f"date {written.isoformat(' ')} is out of range: give one between years 1 and 9999",
+        )
+    return instant, offset
 
 
 def _names(front_matter: _FrontMatter, key: str) -> list[str]:

@@ -1,26 +1,28 @@
 """Posts from Markdown files: validated as a batch, then written, each keyed by its source file.
 
-A batch keeps only a small `Plan` per file between validating and writing (its slug, old URLs
-and notes); each file is parsed again to be written, so no more than one post's text is held at a
-time, whatever the size of the site.
+Each file is read once: its bytes go to a spool file on disk while it is validated, and are
+parsed again from there to be written, so what is stored is what was validated, and no more than
+one post's text is held in memory at a time, whatever the size of the site.
 """
 
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from taggit.models import Tag
 
 from . import liquid, revisions, search
-from .frontmatter import FrontMatterError, ParsedPost, parse
+from .frontmatter import FrontMatterError, ParsedPost, parse, read_bytes
 from .jekyll import Source, author_profile, find_sources
 from .models import Author, Byline, Post, Redirect, Revision, Section, post_path
+from .slugs import readable_slug
 
 # The ParsedPost attribute behind each Post field, where the names differ.
 _ATTRIBUTE_OF = {"external_image": "image_url"}
@@ -41,6 +43,7 @@ class Plan:
     post_id: int | None = None  # the post this file made in an earlier import
     taken_urls: dict[str, int] = field(default_factory=dict)  # old URL -> post it leads to now
     outcome: str = ""  # created, updated or unchanged, once written
+    spooled: tuple[int, int] = (0, 0)  # where the file's bytes as validated sit in the spool
 
 
 @dataclass
@@ -56,11 +59,15 @@ class Batch:
     new_authors: int = 0
     new_tags: int = 0
     pending: list = field(default_factory=list)  # rows for one bulk insert, see flush()
+    spool: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
 
     @classmethod
     def find(cls, paths: list[Path]) -> "Batch":
         sources, skipped = find_sources(paths)
         return cls(sources, skipped)
+
+    def close(self):
+        self.spool.close()
 
     # Validating
 
@@ -71,7 +78,11 @@ class Batch:
         for source in self.sources:
             on_file()
             try:
-                post = read(source)
+                raw = read_bytes(source.path)
+                post = read(source, raw)
+                # Bylines come from the site's author data: a fault there is this file's too.
+                for key in post.authors:
+                    author_profile(source.site, key)
             except FrontMatterError as error:
                 errors.append(error)
                 continue
@@ -95,6 +106,7 @@ class Batch:
                         )
                     )
             plan = Plan(source, post.slug, old_urls, post.notes, status=status(post, source))
+            plan.spooled = (self.spool.tell(), self.spool.write(raw))
             plan.scheduled = (
                 plan.status == Post.Status.PUBLISHED and post.published_at > timezone.now()
             )
@@ -157,7 +169,9 @@ class Batch:
     def write_each(self, on_file):
         for plan in self.plans:
             on_file()
-            post = read(plan.source)
+            start, size = plan.spooled
+            self.spool.seek(start)
+            post = read(plan.source, self.spool.read(size))
             body, body_notes = self.convert(plan.source, post, post.body, post.body_line)
             excerpt, excerpt_notes = self.convert(
                 plan.source, post, post.excerpt, post.lines.get("excerpt")
@@ -211,8 +225,12 @@ class Batch:
     def author(self, source: Source, key: str) -> Author:
         profile = author_profile(source.site, key)
         slug = profile.pop("slug")
-        if slug not in self.authors:
-            author = Author.objects.filter(slug=slug).first()
+        # A name of punctuation alone has no readable slug (saving gives it "author-N"): such
+        # an author is known by name.
+        known = {"slug": slug} if slug else {"name": profile["name"]}
+        known_as = slug or profile["name"]
+        if known_as not in self.authors:
+            author = Author.objects.filter(**known).first()
             if author is None:
                 author = Author(slug=slug, **profile)
                 author.save()
@@ -222,8 +240,8 @@ class Batch:
                 for name, value in profile.items():
                     setattr(author, name, value)
                 author.save()
-            self.authors[slug] = author
-        return self.authors[slug]
+            self.authors[known_as] = author
+        return self.authors[known_as]
 
     def tag(self, name: str) -> Tag:
         if name not in self.tags:
@@ -243,7 +261,7 @@ class Batch:
             meta = source.site.collections.get(label, {})
             name = str(meta.get("title") or label.replace("_", " ").replace("-", " ").title())
             section, _ = Section.objects.get_or_create(
-                slug=slugify(label, allow_unicode=True),
+                slug=readable_slug(label),
                 defaults={"name": name, "description": str(meta.get("description") or "")},
             )
             self.sections[label] = section
@@ -328,8 +346,8 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def read(source: Source) -> ParsedPost:
-    return parse(source.path, defaults=source.defaults(), zone=source.site.zone)
+def read(source: Source, raw: bytes) -> ParsedPost:
+    return parse(source.path, raw, defaults=source.defaults(), zone=source.site.zone)
 
 
 def status(post: ParsedPost, source: Source) -> str:
@@ -354,6 +372,7 @@ def stored_fields(post: ParsedPost, body: str, excerpt: str, plan: Plan) -> dict
         "external_image": post.image_url,
         "image_alt": post.image_alt,
         "image_caption": post.image_caption,
+        "canonical_url": post.canonical_url,
         "front_matter": post.extra,
     }
 
@@ -370,13 +389,14 @@ def model_errors(post: ParsedPost) -> list[FrontMatterError]:
         external_image=image if image.startswith(("/", "http://", "https://")) else "/" + image,
         image_alt=post.image_alt,
         image_caption=post.image_caption,
+        canonical_url=post.canonical_url,
     )
     for field_name, messages in field_errors(candidate).items():
         key, line = post.where(_ATTRIBUTE_OF.get(field_name, field_name))
         errors += [FrontMatterError(post.path, line, f"{key}: {message}") for message in messages]
     key, line = post.where("authors")
     for name in post.authors:
-        author = Author(name=name, slug=slugify(name, allow_unicode=True))
+        author = Author(name=name, slug=readable_slug(name) or "author")
         for field_name, messages in field_errors(author).items():
             errors += [
                 FrontMatterError(post.path, line, f"{key}: {name!r}: {field_name}: {message}")

@@ -11,15 +11,16 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.utils.text import slugify
-
 from . import permalinks
 from .frontmatter import FrontMatterError, ParsedPost, read_document, read_yaml
+from .slugs import readable_slug
 
 # Jekyll's default markdown_ext.
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkdown", ".mkdn", ".mkd"}
 CONFIG = "_config.yml"
 AUTHORS_DATA = ("_data/authors.yml", "_data/authors.yaml")
+# Why a link inside the folders being imported is passed over: it could expose any file.
+_LINK_OUT = "a link to a file outside the folder being imported: not read"
 # Folders Jekyll never reads, beside those its config excludes.
 _EXCLUDED = {"node_modules", "vendor", "gemfiles"}
 # A collection of author pages, read for bylines rather than imported as posts.
@@ -48,7 +49,7 @@ class Site:
     @classmethod
     def at(cls, root: Path) -> "Site":
         config_path = root / CONFIG
-        config = read_yaml(config_path) if config_path.is_file() else {}
+        config = read_yaml(own_file(root, config_path))[0] if config_path.is_file() else {}
         return cls(root, config)
 
     @cached_property
@@ -89,17 +90,19 @@ class Site:
         for name in AUTHORS_DATA:
             path = self.root / name
             if path.is_file():
-                data = read_yaml(path)
-                profiles.update((str(k), v) for k, v in data.items() if isinstance(v, dict))
+                data, lines = read_yaml(own_file(self.root, path))
+                for key, profile in data.items():
+                    profiles[key] = checked_profile(path, lines[key], key, profile)
                 break
         if AUTHORS_COLLECTION in self.collections:
             for path in markdown_under(self.collections_dir / f"_{AUTHORS_COLLECTION}"):
-                values, body = read_document(path)
+                values, body = read_document(own_file(self.root, path))
                 profile = {
                     **values,
                     "name": values.get("full_name") or values.get("title") or values.get("name"),
                     "bio": values.get("bio") or body.strip(),
                 }
+                checked_profile(path, None, path.stem, profile)
                 profiles[path.stem] = profiles[str(values.get("name") or path.stem)] = profile
         return profiles
 
@@ -219,18 +222,39 @@ class Source:
         return list(dict.fromkeys(self.site.baseurl + url for url in urls))
 
 
+def own_file(root: Path, path: Path) -> Path:
+    """A file of the site, refused when it is a link out of it: a link could expose any file."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise FrontMatterError(path, None, "a link to a file outside the site: it is not read")
+    return path
+
+
+def checked_profile(path: Path, line: int | None, key: str, profile) -> dict:
+    """An author's data: keys such as name and bio, whose text fields are text."""
+    if not isinstance(profile, dict):
+        kind = "a list" if isinstance(profile, list) else repr(profile)
+        message = f"author {key!r} must be keys such as name and bio, not {kind}"
+        raise FrontMatterError(path, line, message)
+    for name in ("name", "bio", "affiliation"):
+        value = profile.get(name)
+        if value is not None and not isinstance(value, str):
+            message = f"author {key!r}: {name} must be text, not {value!r}"
+            raise FrontMatterError(path, line, message)
+    return profile
+
+
 def author_profile(site: Site, key: str) -> dict:
     """The Author fields for a byline key: from `_data/authors.yml` when it has the key."""
     data = site.authors.get(key) if site.root else None
     if not data:
-        return {"slug": slugify(key, allow_unicode=True), "name": key}
+        return {"slug": readable_slug(key), "name": key}
     links = {
         str(name): str(value)
         for name, value in data.items()
         if name not in _AUTHOR_FIELDS and isinstance(value, str | int) and str(value).strip()
     }
     return {
-        "slug": slugify(key, allow_unicode=True),
+        "slug": readable_slug(key),
         "name": str(data.get("name") or key),
         "bio": str(data.get("bio") or ""),
         "affiliation": str(data.get("affiliation") or ""),
@@ -256,6 +280,9 @@ def find_sources(paths: list[Path]) -> tuple[list[Source], list[str]]:
         if root is None:
             files = [path] if path.is_file() else markdown_under(path)
             for file in files:
+                if path.is_dir() and not file.resolve().is_relative_to(path.resolve()):
+                    skipped.append(f"{file}: {_LINK_OUT}")
+                    continue
                 found.setdefault(file.resolve(), Source(file, Site(None), key=file.name))
             continue
         site = site_at(root)
@@ -300,6 +327,8 @@ def site_root(path: Path) -> Path | None:
 
 def site_source(site: Site, file: Path) -> tuple[Source | None, str]:
     """The file as Jekyll would read it, or None and the reason Jekyll would not."""
+    if not file.resolve().is_relative_to(site.root):
+        return None, _LINK_OUT
     relative = PurePosixPath(file.resolve().relative_to(site.root).as_posix())
     if site.excluded(relative):
         return None, "excluded from the site (hidden, vendored or in exclude:)"

@@ -1,8 +1,33 @@
-"""Old URLs of moved and renamed posts answer with a permanent redirect instead of a 404."""
+"""Requests no page can answer are refused early; old URLs of moved and renamed posts answer
+with a permanent redirect instead of a 404."""
 
-from django.http import HttpResponsePermanentRedirect
+import re
+from urllib.parse import unquote_plus
+
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponsePermanentRedirect
 
 from .models import Post, Redirect
+
+# C0 control characters and DEL: no slug or stored path holds one, and PostgreSQL refuses NUL.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+# The same less tab and line breaks, which text pasted into a search box may hold.
+_QUERY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(get_response):
+    """A path with a control character names no page (the site's 404); a query string with one
+    is malformed (400). Decided before any view or database query sees the request."""
+
+    def middleware(request):
+        if _CONTROL.search(request.path):
+            raise Http404("No page has a control character in its address.")
+        # Decoded as QueryDict decodes it, so "%00" and a raw control byte are both caught.
+        if _QUERY_CONTROL.search(unquote_plus(request.META.get("QUERY_STRING", ""))):
+            raise BadRequest("The query string holds a control character.")
+        return get_response(request)
+
+    return middleware
 
 
 def old_url_variants(path: str) -> list[str]:

@@ -8,10 +8,12 @@ import re
 import uuid
 from datetime import timedelta
 from datetime import timezone as dt_timezone
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models.fields.related_descriptors import (
     ManyToManyDescriptor,
@@ -34,6 +36,11 @@ def validate_image_url(value):
     """A featured image URL is absolute http(s) or site-relative, nothing a browser would run."""
     if not value.startswith(("http://", "https://", "/")) or value.startswith("//"):
         raise ValidationError("Enter an http(s) URL or a site-relative path starting with /.")
+
+
+def validate_canonical_url(value):
+    """A canonical URL names a page on the web: absolute http(s), never a script."""
+    URLValidator(schemes=["http", "https"])(value)
 
 
 def generated_image_name(instance, filename):
@@ -139,11 +146,26 @@ class Image(models.Model):
         return self.alt_text or f"{self.file.name} (no alt text)"
 
     def save(self, **kwargs):
-        super().save(**kwargs)
-        if self.file and not self.renditions:
-            # Made once, when the image is stored; pages only ever read them.
-            self.renditions = renditions.generate(self)
-            super().save(update_fields=["renditions"])
+        stored = (
+            Image.objects.filter(pk=self.pk).values("file", "renditions").first()
+            if self.pk
+            else None
+        )
+        replaced = stored and stored["file"] != self.file.name
+        with transaction.atomic():
+            super().save(**kwargs)
+            if replaced:
+                # A replaced file needs its own renditions; the old files go only once the new
+                # ones are committed, so a failed save still serves the old.
+                self.renditions = {}
+                for name in [stored["file"], *renditions.stored_names(stored["renditions"])]:
+                    transaction.on_commit(partial(self.file.storage.delete, name))
+            if self.file and not self.renditions:
+                # Made once, when the image is stored; pages only ever read them.
+                self.renditions = renditions.generate(self)
+                super().save(update_fields=["renditions"])
+            if replaced:
+                self.show_in_place_of(stored["file"])
 
     def srcset(self, kind: str = "fallback") -> str:
         """`srcset` for the WebP or the fallback renditions: "url 480w, url 960w, ..."."""
@@ -151,6 +173,13 @@ class Image(models.Model):
             f"{self.file.storage.url(r['name'])} {r['width']}w"
             for r in self.renditions.get(kind, [])
         )
+
+    def show_in_place_of(self, old_name: str):
+        """Texts that show the old file show the new one: replacing a picture replaces it
+        everywhere, as choosing it as a featured image does."""
+        for post in Post.objects.filter(body__contains=old_name):
+            post.body = post.body.replace(old_name, self.file.name)
+            post.save(update_fields=["body"])
 
     def used_in(self):
         """The posts that show this image, as the featured image or in the text."""
@@ -288,6 +317,7 @@ class Post(models.Model):
         "canonical URL",
         max_length=1000,
         blank=True,
+        validators=[validate_canonical_url],
         help_text="For a piece first published elsewhere: the original's address, which search "
         "engines should treat as the source.",
     )
@@ -366,14 +396,15 @@ class Post(models.Model):
         return instance
 
     def redirect_old_slug(self, old_slug: str):
-        """A changed slug keeps the old URL working, and takes over its new one.
+        """A changed slug keeps the old URL working; another post's old URL stays that post's.
 
-        A redirect at a live post's URL is never followed (only a 404 looks redirects up), so a
-        new post leaves one alone; a renamed post drops one it would list as its own old URL.
+        A renamed post drops its own redirect at its new URL (it would list it as an old URL),
+        never another post's: taking one over would be a redirect change without the right to
+        make one.
         """
         self._stored_slug = self.slug
-        Redirect.objects.filter(old_path=post_path(self.slug)).delete()
-        Redirect.objects.update_or_create(old_path=post_path(old_slug), defaults={"post": self})
+        Redirect.objects.filter(old_path=post_path(self.slug), post=self).delete()
+        Redirect.objects.get_or_create(old_path=post_path(old_slug), defaults={"post": self})
 
     def render_markup(self):
         body_html, excerpt_html = markup.render_post(
@@ -464,7 +495,17 @@ def render_raw_rows(sender, instance, raw, **kwargs):
         instance.render_markup()
 
 
+def refuse_unsafe_canonical_url(sender, instance, **kwargs):
+    """No write path, fixtures included, stores a canonical URL a browser would run."""
+    if instance.canonical_url:
+        try:
+            validate_canonical_url(instance.canonical_url)
+        except ValidationError as error:
+            raise ValidationError({"canonical_url": error.messages}) from None
+
+
 pre_save.connect(render_raw_rows, sender=Post, dispatch_uid="render_raw_posts")
+pre_save.connect(refuse_unsafe_canonical_url, sender=Post, dispatch_uid="refuse_canonical_url")
 pre_save.connect(render_raw_rows, sender=Author, dispatch_uid="render_raw_authors")
 
 

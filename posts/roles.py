@@ -137,6 +137,17 @@ def can_publish(user, post) -> bool:
     )
 
 
+def can_change_image(user, image) -> bool:
+    """May change a library image (file, alt text, caption, credit): anyone's with
+    edit_others_posts, else only one they uploaded, since others' images appear in others'
+    articles."""
+    if not user.has_perm("posts.change_image"):
+        return False
+    if user.has_perm("posts.edit_others_posts"):
+        return True
+    return image.uploaded_by_id is not None and image.uploaded_by_id == user.pk
+
+
 def _may_publish(user, post) -> bool:
     # An unsaved post becomes its writer's own (the admin sets created_by when adding).
     if post.pk is None:

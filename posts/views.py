@@ -172,7 +172,8 @@ def section_posts(request, slug):
 def archive(request, year, month=None):
     try:
         first_day = date(year, month or 1, 1)
-    except ValueError as error:
+    # A year too big for a C integer overflows rather than being out of range.
+    except (ValueError, OverflowError) as error:
         raise Http404(str(error)) from error
     posts = Post.objects.published().filter(published_at__year=year)
     if month is not None:

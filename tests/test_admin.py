@@ -61,6 +61,7 @@ def test_an_editor_changes_a_published_post_and_readers_see_the_change(
     form = add_form(author, title="New title", body="Revised *lead*.\n\n<excerpt/>\n\nMore.")
     form.update({"bylines-INITIAL_FORMS": "1", "bylines-0-id": str(post.bylines.get().pk)})
     form["bylines-0-post"] = str(post.pk)
+    form["started_from"] = str(post.version)
     response = staff_client.post(f"/admin/posts/post/{post.pk}/change/", form)
     assert response.status_code == 302, response.context["adminform"].form.errors
     page = client.get("/").content.decode()

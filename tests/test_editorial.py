@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import REPO
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -19,6 +19,10 @@ SUGGEST = "admin:posts_post_tag_suggest"
 GOOD_DESCRIPTION = "Why harbours decide who trades, and who does not."
 # "Now" for the calendar tests: 14:00 in Berlin. In the past, so that sessions stay valid.
 NOW = datetime(2020, 5, 15, 12, 0, tzinfo=UTC)
+
+
+# Sees every post, and so is told the title and status of every post a check names.
+EDITOR = User(username="editor", is_active=True, is_superuser=True)
 
 
 def unsaved(**fields):
@@ -38,34 +42,34 @@ def words(count):
 
 
 def test_a_post_with_nothing_to_fix_has_no_checks():
-    assert editorial.checks(unsaved()) == []
+    assert editorial.checks(unsaved(), EDITOR) == []
 
 
 def test_a_missing_description_is_named():
     sentence = "Write a description: search engines and link previews show it under the title."
-    assert editorial.checks(unsaved(description="")) == [sentence]
-    assert editorial.checks(unsaved(description="   ")) == [sentence]
+    assert editorial.checks(unsaved(description=""), EDITOR) == [sentence]
+    assert editorial.checks(unsaved(description="   "), EDITOR) == [sentence]
 
 
 def test_a_description_longer_than_search_results_show_says_by_how_much():
-    assert editorial.checks(unsaved(description="x" * 170)) == [
+    assert editorial.checks(unsaved(description="x" * 170), EDITOR) == [
         "Shorten the description by 10 characters: search engines show about 160 and cut the "
         "rest (it has 170)."
     ]
-    assert editorial.checks(unsaved(description="x" * 161)) == [
+    assert editorial.checks(unsaved(description="x" * 161), EDITOR) == [
         "Shorten the description by 1 character: search engines show about 160 and cut the "
         "rest (it has 161)."
     ]
-    assert editorial.checks(unsaved(description="x" * editorial.DESCRIPTION_LIMIT)) == []
+    assert editorial.checks(unsaved(description="x" * editorial.DESCRIPTION_LIMIT), EDITOR) == []
 
 
 def test_a_long_body_without_an_excerpt_marker_is_named():
     long_body = f"{words(300)}\n\n{words(301)}"
-    assert editorial.checks(unsaved(body=long_body)) == [
+    assert editorial.checks(unsaved(body=long_body), EDITOR) == [
         "Mark the excerpt: the body runs to 601 words, so put <excerpt/> where the excerpt "
         "should end (or write an excerpt); listings show only the first paragraph otherwise."
     ]
-    assert editorial.checks(unsaved(body=long_body, excerpt_separator="")) == [
+    assert editorial.checks(unsaved(body=long_body, excerpt_separator=""), EDITOR) == [
         "Mark the excerpt: the body runs to 601 words, so set an excerpt separator and put it "
         "where the excerpt should end (or write an excerpt); listings show only the first "
         "paragraph otherwise."
@@ -74,27 +78,27 @@ def test_a_long_body_without_an_excerpt_marker_is_named():
 
 def test_a_body_with_a_marker_or_an_excerpt_or_of_ordinary_length_needs_no_marker():
     marked = f"{words(300)}\n\n<excerpt/>\n\n{words(301)}"
-    assert editorial.checks(unsaved(body=marked)) == []
+    assert editorial.checks(unsaved(body=marked), EDITOR) == []
     own_marker = f"{words(300)}\n\n<!--more-->\n\n{words(301)}"
-    assert editorial.checks(unsaved(body=own_marker, excerpt_separator="<!--more-->")) == []
+    assert editorial.checks(unsaved(body=own_marker, excerpt_separator="<!--more-->"), EDITOR) == []
     long_body = f"{words(300)}\n\n{words(301)}"
-    assert editorial.checks(unsaved(body=long_body, excerpt="The gist.")) == []
+    assert editorial.checks(unsaved(body=long_body, excerpt="The gist."), EDITOR) == []
     # Markdown syntax is not counted: 600 words of text, however marked up.
-    assert editorial.checks(unsaved(body=f"## {words(100)}\n\n**{words(500)}**")) == []
+    assert editorial.checks(unsaved(body=f"## {words(100)}\n\n**{words(500)}**"), EDITOR) == []
 
 
 def test_images_without_alt_text_are_named():
     body = "![](/media/images/a.jpg)\n\n![A harbour crane at dusk](/media/images/b.jpg)"
-    assert editorial.checks(unsaved(body=body)) == [
+    assert editorial.checks(unsaved(body=body), EDITOR) == [
         "Write alt text for 1 image (readers who cannot see them get nothing): /media/images/a.jpg."
     ]
     both = "![](/media/images/a.jpg)\n\n![](https://example.org/c.png)"
-    assert editorial.checks(unsaved(body=both)) == [
+    assert editorial.checks(unsaved(body=both), EDITOR) == [
         "Write alt text for 2 images (readers who cannot see them get nothing): "
         "/media/images/a.jpg, https://example.org/c.png."
     ]
     featured = unsaved(external_image="https://example.org/hero.jpg")
-    assert editorial.checks(featured) == [
+    assert editorial.checks(featured, EDITOR) == [
         "Write alt text for 1 image (readers who cannot see them get nothing): "
         "https://example.org/hero.jpg."
     ]
@@ -103,7 +107,7 @@ def test_images_without_alt_text_are_named():
 def test_images_with_alt_text_pass():
     body = "![A harbour crane at dusk](/media/images/b.jpg)"
     post = unsaved(body=body, external_image="https://example.org/hero.jpg", image_alt="A port")
-    assert editorial.checks(post) == []
+    assert editorial.checks(post, EDITOR) == []
 
 
 def test_empty_sections_are_named():
@@ -111,11 +115,13 @@ def test_empty_sections_are_named():
         "Intro.\n\n## Background\n\n## Method\n\nText.\n\n### Detail\n\nMore.\n\n"
         "### Caveats\n\n## Findings\n\n### Trade\n\nFigures.\n\n## Outlook"
     )
-    assert editorial.checks(unsaved(body=body)) == [
+    assert editorial.checks(unsaved(body=body), EDITOR) == [
         "Write something under the headings “Background”, “Caveats” and “Outlook” or remove "
         "them: another heading or the end of the body follows each directly."
     ]
-    assert editorial.checks(unsaved(body="Intro.\n\n## Background\n\n# Part two\n\nText.")) == [
+    assert editorial.checks(
+        unsaved(body="Intro.\n\n## Background\n\n# Part two\n\nText."), EDITOR
+    ) == [
         "Write something under the heading “Background” or remove it: another heading or the "
         "end of the body follows it directly."
     ]
@@ -126,9 +132,9 @@ def test_sections_with_content_or_subsections_are_not_empty():
         "## Background\n\nText.\n\n## Findings\n\n### Trade\n\nFigures.\n\n"
         "## Pictures\n\n![A port](/media/images/a.jpg)\n\n## Notes\n\nSee[^1].\n\n[^1]: A note."
     )
-    assert editorial.checks(unsaved(body=body)) == []
+    assert editorial.checks(unsaved(body=body), EDITOR) == []
     # Footnotes are not the last section's text.
-    assert editorial.checks(unsaved(body="Text[^1].\n\n## Last\n\n[^1]: A note.")) == [
+    assert editorial.checks(unsaved(body="Text[^1].\n\n## Last\n\n[^1]: A note."), EDITOR) == [
         "Write something under the heading “Last” or remove it: another heading or the end of "
         "the body follows it directly."
     ]
@@ -147,7 +153,7 @@ def test_links_to_posts_readers_cannot_see_yet_are_named(make_post, django_asser
     )
     post = make_post("Linking", slug="linking", body=body, description=GOOD_DESCRIPTION)
     with django_assert_num_queries(1):
-        found = editorial.checks(post)
+        found = editorial.checks(post, EDITOR)
     assert found == [
         "Publish or unlink the posts this one links to that readers cannot see yet (they get "
         "“not found”): “Draft one” (Draft, /posts/draft-one/); “Coming soon” (Scheduled, "
@@ -161,15 +167,18 @@ def test_links_to_published_posts_and_to_itself_pass(make_post, django_assert_nu
     post = make_post(
         "Me", slug="me", status=Post.Status.DRAFT, body=body, description=GOOD_DESCRIPTION
     )
-    assert editorial.checks(post) == []
+    assert editorial.checks(post, EDITOR) == []
     with django_assert_num_queries(0):
-        assert editorial.checks(unsaved(body="No links to posts: [out](https://x.org/).")) == []
+        assert (
+            editorial.checks(unsaved(body="No links to posts: [out](https://x.org/)."), EDITOR)
+            == []
+        )
 
 
 def test_a_single_draft_link_reads_in_the_singular(make_post):
     make_post("Draft one", slug="draft-one", status=Post.Status.DRAFT, published_at=None)
     post = unsaved(body="See [one](/posts/draft-one) (no slash: APPEND_SLASH adds it).")
-    assert editorial.checks(post) == [
+    assert editorial.checks(post, EDITOR) == [
         "Publish or unlink the post this one links to that readers cannot see yet (they get "
         "“not found”): “Draft one” (Draft, /posts/draft-one/)."
     ]
@@ -177,19 +186,19 @@ def test_a_single_draft_link_reads_in_the_singular(make_post):
 
 def test_checks_do_not_change_the_post_they_read():
     post = unsaved(body="## Empty")
-    editorial.checks(post)
+    editorial.checks(post, EDITOR)
     assert post.body_html == ""
 
 
 def test_checks_html_lists_the_sentences_escaped():
     post = unsaved(description="", body="## Tariffs & trade")
-    assert str(editorial.checks_html(post)) == (
+    assert str(editorial.checks_html(post, EDITOR)) == (
         '<ul class="content-checks"><li>Write a description: search engines and link previews '
         "show it under the title.</li><li>Write something under the heading “Tariffs &amp; "
         "trade” or remove it: another heading or the end of the body follows it "
         "directly.</li></ul>"
     )
-    assert editorial.checks_html(unsaved()) == "Nothing to fix."
+    assert editorial.checks_html(unsaved(), EDITOR) == "Nothing to fix."
 
 
 # The editorial calendar.

@@ -67,6 +67,7 @@ def stored() -> dict:
             post.image_url,
             post.image_alt,
             post.image_caption,
+            post.canonical_url,
             post.front_matter,
             post.section.name if post.section else None,
             [(a.slug, a.name, a.bio, a.links) for a in post.authors.all()],
@@ -112,6 +113,7 @@ def content(tmp_path, make_post, make_author):
         image_caption="Port of Rotterdam",
         external_image="/static/demo/ports.jpg",
         image_alt="Cranes",
+        canonical_url="https://origin.example/written-here",
     )
     post = Post.objects.get(pk=post.pk)
     post.slug = "written-in-quire"
@@ -134,6 +136,7 @@ def test_export_writes_a_jekyll_site(content, tmp_path):
         "\nimage:\n  path: /static/demo/ports.jpg\n  alt: Cranes\n  caption: Port of Rotterdam\n"
     ) in text
     assert "\npermalink: /posts/written-in-quire/\nredirect_from:\n- /posts/written-here/\n" in text
+    assert text.split("\n---\n")[0].endswith("\ncanonical_url: https://origin.example/written-here")
     assert any(name.startswith("_drafts/") for name in exported)
     authors = exported["_data/authors.yml"].decode()
     assert (

@@ -98,6 +98,7 @@ def test_a_slug_edited_in_the_admin_redirects_and_old_urls_can_be_added(
         "redirects-TOTAL_FORMS": "1",
         "redirects-INITIAL_FORMS": "0",
         "redirects-0-old_path": "/2019/05/before.html",
+        "started_from": str(post.version),
     }
     response = admin_client.post(f"/admin/posts/post/{post.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]

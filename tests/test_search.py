@@ -142,7 +142,7 @@ def test_the_page_has_its_title_form_count_results_and_noindex(client, make_post
 
 def test_an_empty_query_prompts_and_searches_nothing(client, make_post, django_assert_num_queries):
     make_post("Anything")
-    for query in ("", "   ", "\x00 \t"):
+    for query in ("", "   ", " \t\r\n"):
         with django_assert_num_queries(0):
             response = client.get("/search/", {"q": query})
         page = response.content.decode()
@@ -378,9 +378,9 @@ ODD = [
     "walrus -tusk",
     "+walrus",
     ":",
-    "\x00",
-    "wal\x00rus",
-    "\x1f\x7f",
+    "\t",
+    "wal\trus",
+    "\r\n",
     "中国",
     "关于中国经济的报告",
     "Москва",

@@ -1,9 +1,13 @@
 """Export every post as a Jekyll site: Markdown with front matter, authors, sections, old URLs.
 
 The folder it writes is what `import_posts` reads: importing it into an empty database gives the
-same posts and pages, and exporting those again gives the same bytes.
+same posts and pages, and exporting those again gives the same bytes. It is written beside DIR
+and moved into place whole, so an export that fails or is stopped never leaves half a site there.
 """
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -29,20 +33,36 @@ class Command(BaseCommand):
     def handle(self, *args, folder, **options):
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise CommandError(f"{folder} is not an empty folder: export into a new one")
-        posts = (
-            Post.objects.select_related("image", "section")
-            .prefetch_related("authors", "tags", Prefetch("redirects", Redirect.objects.all()))
-            .order_by("pk")
-        )
-        count = 0
-        for post in posts.iterator(chunk_size=500):
-            path = folder / file_name(post)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(post_file(post), encoding="utf-8")
-            count += 1
-        write_yaml(folder / "_data" / "authors.yml", authors_data())
-        write_yaml(folder / "_config.yml", site_config())
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            # A folder made inside the private scratch one gets the usual permissions.
+            site = scratch / "site"
+            site.mkdir()
+            count = write_site(site)
+            # Renaming onto an empty folder replaces it in one step.
+            os.replace(site, folder)
+        finally:
+            shutil.rmtree(scratch)
         self.stdout.write(f"{count} posts exported to {folder}")
+
+
+def write_site(folder: Path) -> int:
+    """Every post, the authors and the config written under `folder`; gives the posts' count."""
+    posts = (
+        Post.objects.select_related("image", "section")
+        .prefetch_related("authors", "tags", Prefetch("redirects", Redirect.objects.all()))
+        .order_by("pk")
+    )
+    count = 0
+    for post in posts.iterator(chunk_size=500):
+        path = folder / file_name(post)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(post_file(post), encoding="utf-8")
+        count += 1
+    write_yaml(folder / "_data" / "authors.yml", authors_data())
+    write_yaml(folder / "_config.yml", site_config())
+    return count
 
 
 def file_name(post: Post) -> str:
@@ -96,6 +116,8 @@ def front_matter(post: Post) -> dict:
         # Its Liquid-looking text is the post's own (code samples): keep it from being run.
         values["render_with_liquid"] = False
     values.update((key, value) for key, value in post.front_matter.items() if key != "image")
+    if post.canonical_url:
+        values["canonical_url"] = post.canonical_url
     return values
 
 

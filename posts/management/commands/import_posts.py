@@ -1,10 +1,11 @@
 """Import Markdown files with front matter, or whole Jekyll sites.
 
 Every file is validated before anything is written, then all are written in one transaction.
-Files are read twice (once to validate, once to write) so that memory stays flat however many
-posts a site has.
+Each file is read once; its bytes wait on disk between validating and writing, so that memory
+stays flat however many posts a site has.
 """
 
+from contextlib import closing
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -40,16 +41,20 @@ class Command(BaseCommand):
             batch = Batch.find(paths)
         except (FileNotFoundError, FrontMatterError) as error:
             raise CommandError(_describe(error)) from None
-        if not batch.sources:
-            raise CommandError("no Markdown posts found in " + ", ".join(map(str, paths)))
         show = self.stderr.isatty() if progress is None else progress
-        with tqdm(
-            total=2 * len(batch.sources),
-            unit="file",
-            disable=not show,
-            file=self.stderr,
-            desc="Validating",
-        ) as bar:
+        with (
+            closing(batch),
+            tqdm(
+                total=2 * len(batch.sources),
+                unit="file",
+                disable=not show,
+                file=self.stderr,
+                desc="Validating",
+            ) as bar,
+        ):
+            if not batch.sources:
+                bar.close()
+                raise CommandError("no Markdown posts found in " + ", ".join(map(str, paths)))
             errors = batch.validate(on_file=bar.update)
             if errors:
                 bar.close()
