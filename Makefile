@@ -19,7 +19,7 @@ install: $(INSTALLED)
 demo: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py loaddata demo demo_editor
-	mkdir -p media && cp -R fixtures/media/. media/
+	mkdir -p uploads && cp -R fixtures/media/. uploads/
 
 run: demo
 	$(DEV) $(BIN)/python manage.py runserver $(ADDRESS)
@@ -30,6 +30,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -61,7 +61,7 @@ def pixel_bytes(width: int, height: int, mode: str) -> int:
 
 
 def write_photo(path: Path):
-    """The photo, encoded as posts/images.py re-encodes an upload."""
+    """The photo, encoded as media/intake.py re-encodes an upload."""
     photo(WIDTH, HEIGHT).save(path, format="JPEG", quality=88, optimize=True)
 
 
@@ -74,8 +74,8 @@ def measure(variant: str, path: Path):
     sys.path.insert(0, str(REPO))
     django.setup()
     call_command("migrate", verbosity=0)
-    from posts import renditions
-    from posts.models import Image
+    from media import renditions
+    from media.models import Image
 
     data = path.read_bytes()
     # bulk_create stores the file and the row but skips save(), which would generate untimed.

@@ -13,6 +13,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The shared templates/ and static/ folders: inside this package once installed (pyproject.toml's
+# [tool.setuptools.package-dir]), top-level in a checkout and an editable install.
+_INSTALLED_SHARED = Path(__file__).resolve().parent
+SHARED_DIR = _INSTALLED_SHARED if (_INSTALLED_SHARED / "templates").is_dir() else BASE_DIR
 
 
 def env_bool(name, default=False):
@@ -79,7 +83,12 @@ INSTALLED_APPS = [
     "markdownx",
     "taggit",
     "axes",
+    # The apps by concern; each depends only on those above it (see README, "Where things are").
+    "media",
     "posts",
+    "search",
+    "editorial",
+    "transfer",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +126,7 @@ WSGI_APPLICATION = "cms.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SHARED_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -168,9 +177,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SHARED_DIR / "static"]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "uploads"))
 STORAGES = {
     # Uploads: the local disk by default; an object store for several servers, e.g.
     # DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage with
@@ -194,7 +203,7 @@ QUIRE_IMAGE_MAX_PIXELS = int(os.environ.get("QUIRE_IMAGE_MAX_PIXELS", 40_000_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Every upload is an image: past QUIRE_IMAGE_MAX_BYTES a file is counted, no longer kept.
 FILE_UPLOAD_HANDLERS = [
-    "posts.images.SizeLimitUploadHandler",
+    "media.intake.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -43,9 +43,7 @@ def feed_image(post) -> dict | None:
     rendition's "width", "height", "type" and "fileSize". URLs may still be site-relative."""
     if post.image_id:
         image = post.image
-        made = image.renditions.get("fallback", [])
-        wide = (r for r in made if r["width"] >= FEED_IMAGE_WIDTH)
-        chosen = next(wide, made[-1] if made else None)
+        chosen = image.rendition(FEED_IMAGE_WIDTH)
         if chosen:
             url = image.file.storage.url(chosen["name"])
             sizes = {"width": chosen["width"], "height": chosen["height"]}

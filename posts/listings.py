@@ -1,10 +1,21 @@
-"""What listing pages print besides the posts themselves: reading times, page links and metadata.
+"""What listing pages print besides the posts themselves: page links, metadata and month names.
 
 Nothing here queries the database: it reads posts a listing fetched with `for_listing()`.
 """
 
 import unicodedata
 from dataclasses import dataclass
+
+# In English whatever the server's locale, as Jekyll's permalinks and the citation styles name them.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def month_title(day) -> str:
+    """The month of a date as archives and the editorial calendar head it: "May 2025"."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 def with_page(description: str, number: int, count: int) -> str:

@@ -1,4 +1,5 @@
-"""Markdown to safe HTML: the only module that imports markdown-it or nh3.
+"""Markdown to safe HTML, the only module that imports markdown-it or nh3, and the text read
+back out of it: plain text, word counts, reading time, meta descriptions, counted nouns.
 
 Every stored ``*_html`` field and the admin live preview come from ``render()``,
 so what an editor previews is byte for byte what readers get.
@@ -130,25 +131,33 @@ def excerpt_source(body: str, excerpt: str = "", separator: str = DEFAULT_EXCERP
 
 WORDS_PER_MINUTE = 230
 _TAG = re.compile(r"<[^>]*>")
+# Tags that start or end a block, or break a line, are a space ("<li>one</li><li>two" is two
+# words); any other tag is nothing ("un<em>seen</em>" is one).
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer"
+    r"|h[1-6]|header|hr|li|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>",
+    re.IGNORECASE,
+)
 # A word: letters or digits, with inner hyphens and apostrophes ("don't", "well-known").
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-
-
-def word_count(body_html: str) -> int:
-    """The words a reader reads in sanitised HTML: each tag a space (so "<li>one</li><li>two"
-    is two words), entities decoded, attributes (alt text, URLs) not counted."""
-    return len(_WORD.findall(html.unescape(_TAG.sub(" ", body_html))))
-
-
-# Where one block of text ends and the next begins: a space, so "<p>a</p><p>b</p>" reads "a b".
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|div|dd|dt|td|th|pre|figcaption)>|<br\s*/?>")
 # Search engines show about this many characters of a description.
 DESCRIPTION_LENGTH = 160
 
 
-def plain_text(text: str, length: int = DESCRIPTION_LENGTH) -> str:
-    """HTML (or plain text) as one line of plain text for a meta description, cut at a word."""
-    text = " ".join(html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text))).split())
+def plain_text(fragment: str) -> str:
+    """HTML as the text a reader reads, on one line: blocks apart, inline markup joined, entities
+    decoded, attributes (alt text, URLs) left out, words one space apart."""
+    return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))).split())
+
+
+def word_count(fragment: str) -> int:
+    """The words of plain_text(): what the reading time and the content checks count."""
+    return len(_WORD.findall(plain_text(fragment)))
+
+
+def description(fragment: str, length: int = DESCRIPTION_LENGTH) -> str:
+    """HTML (or plain text) as a meta description: its plain text, cut at a word."""
+    text = plain_text(fragment)
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
@@ -157,6 +166,12 @@ def plain_text(text: str, length: int = DESCRIPTION_LENGTH) -> str:
 def reading_minutes(body_html: str) -> int:
     """Words / 230, rounded to the nearest minute (halves up), and never less than one."""
     return max(1, (2 * word_count(body_html) + WORDS_PER_MINUTE) // (2 * WORDS_PER_MINUTE))
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """A number and its noun: "1 image", "2 images"; `plural` for a noun that takes more than an s
+    ("3 people")."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def render_post(

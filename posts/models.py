@@ -1,32 +1,27 @@
-"""Quire's content model: authors, posts with ordered bylines, sections and the image library.
+"""The publication's content: authors, sections, posts with ordered bylines, and old URLs.
 
 Every `*_html` field is derived from its Markdown source when the row is written,
 including rows that `loaddata` writes without calling `save()`.
 """
 
 import re
-import uuid
 from datetime import timedelta
 from datetime import timezone as dt_timezone
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models.fields.related_descriptors import (
-    ManyToManyDescriptor,
-    create_forward_many_to_many_manager,
-)
-from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
-from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
-from . import markup, renditions
+from media.models import Image, generated_image_name, responsive_images
+
+from . import markup
+from .bylines import BylineField
 
 # An <img> of sanitised HTML (attributes double-quoted) whose alt is empty or absent.
 _IMG_WITHOUT_ALT = re.compile(r'<img(?![^>]*\balt="[^"]+")[^>]*\bsrc="(?P<src>[^"]*)"[^>]*>')
@@ -41,12 +36,6 @@ def validate_image_url(value):
 def validate_canonical_url(value):
     """A canonical URL names a page on the web: absolute http(s), never a script."""
     URLValidator(schemes=["http", "https"])(value)
-
-
-def generated_image_name(instance, filename):
-    """Stored names are generated: an uploaded name is never trusted."""
-    extension = filename.rsplit(".", 1)[-1].lower()
-    return f"images/{uuid.uuid4().hex}.{extension}"
 
 
 class Author(models.Model):
@@ -115,140 +104,6 @@ class Section(models.Model):
         return reverse("posts:section", kwargs={"slug": self.slug})
 
 
-class Image(models.Model):
-    file = models.ImageField(
-        upload_to=generated_image_name, width_field="width", height_field="height"
-    )
-    # Blank only for images dropped into the editor without one: they are flagged until written.
-    alt_text = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="What the image shows, for readers who cannot see it.",
-    )
-    caption = models.CharField(max_length=500, blank=True)
-    credit = models.CharField(max_length=300, blank=True)
-    width = models.PositiveIntegerField(null=True, editable=False)
-    height = models.PositiveIntegerField(null=True, editable=False)
-    source_url = models.URLField(
-        max_length=1000, blank=True, editable=False, help_text="Where the image was fetched from."
-    )
-    # {"webp": [{"width", "height", "name"}, ...], "fallback": [...]}, narrowest first.
-    renditions = models.JSONField(default=dict, blank=True, editable=False)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
-    )
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.alt_text or f"{self.file.name} (no alt text)"
-
-    def save(self, **kwargs):
-        stored = (
-            Image.objects.filter(pk=self.pk).values("file", "renditions").first()
-            if self.pk
-            else None
-        )
-        replaced = stored and stored["file"] != self.file.name
-        with transaction.atomic():
-            super().save(**kwargs)
-            if replaced:
-                # A replaced file needs its own renditions; the old files go only once the new
-                # ones are committed, so a failed save still serves the old.
-                self.renditions = {}
-                for name in [stored["file"], *renditions.stored_names(stored["renditions"])]:
-                    transaction.on_commit(partial(self.file.storage.delete, name))
-            if self.file and not self.renditions:
-                # Made once, when the image is stored; pages only ever read them.
-                self.renditions = renditions.generate(self)
-                super().save(update_fields=["renditions"])
-            if replaced:
-                self.show_in_place_of(stored["file"])
-
-    def srcset(self, kind: str = "fallback") -> str:
-        """`srcset` for the WebP or the fallback renditions: "url 480w, url 960w, ..."."""
-        return ", ".join(
-            f"{self.file.storage.url(r['name'])} {r['width']}w"
-            for r in self.renditions.get(kind, [])
-        )
-
-    def show_in_place_of(self, old_name: str):
-        """Texts that show the old file show the new one: replacing a picture replaces it
-        everywhere, as choosing it as a featured image does."""
-        for post in Post.objects.filter(body__contains=old_name):
-            post.body = post.body.replace(old_name, self.file.name)
-            post.save(update_fields=["body"])
-
-    def used_in(self):
-        """The posts that show this image, as the featured image or in the text."""
-        return Post.objects.filter(models.Q(image=self) | models.Q(body__contains=self.file.name))
-
-    @property
-    def webp_srcset(self) -> str:
-        return self.srcset("webp")
-
-    @property
-    def fallback_srcset(self) -> str:
-        return self.srcset("fallback")
-
-    @property
-    def small_url(self) -> str:
-        """For listings: a rendition about as wide as a card."""
-        return self.rendition_url(480)
-
-    @property
-    def large_url(self) -> str:
-        return self.rendition_url(1600)
-
-    def rendition_url(self, width: int, kind: str = "fallback") -> str:
-        """The narrowest rendition at least `width` wide (else the widest), else the original."""
-        made = self.renditions.get(kind, [])
-        chosen = next((r for r in made if r["width"] >= width), made[-1] if made else None)
-        return self.file.storage.url(chosen["name"]) if chosen else self.file.url
-
-
-def responsive_images(html: str) -> str:
-    """Library images in rendered HTML become responsive, and lend their alt text to an image
-    written without one; posts and the editor's preview both go through here."""
-    names = [
-        url.removeprefix(settings.MEDIA_URL)
-        for url in renditions.library_urls(html)
-        if url.startswith(settings.MEDIA_URL)
-    ]
-    if not names:
-        return html
-    images = {image.file.url: image for image in Image.objects.filter(file__in=names)}
-    return renditions.responsive_html(html, images)
-
-
-class BylineOrderedManager(models.Manager):
-    """`post.authors.all()` lists the byline in its stored order, prefetched or not."""
-
-    def get_queryset(self):
-        # Ordering reuses the join to Byline that the relation's own filter makes: no row repeats.
-        return (
-            super()
-            .get_queryset()
-            .order_by(models.F("bylines__position").asc(nulls_last=True), "bylines__id")
-        )
-
-
-class BylineField(models.ManyToManyField):
-    """A many-to-many whose forward manager keeps the through model's order."""
-
-    def contribute_to_class(self, cls, name, **kwargs):
-        super().contribute_to_class(cls, name, **kwargs)
-        setattr(cls, name, BylineDescriptor(self.remote_field, reverse=False))
-
-
-class BylineDescriptor(ManyToManyDescriptor):
-    @cached_property
-    def related_manager_cls(self):
-        return create_forward_many_to_many_manager(BylineOrderedManager, self.rel, reverse=False)
-
-
 class PostQuerySet(models.QuerySet):
     def published(self):
         """The one public gate: published, and due. A scheduled post is not public until its
@@ -256,8 +111,19 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """Everything a listing prints, in a fixed number of queries whatever the page holds."""
+        """Everything a listing or a post's page prints, in a fixed number of queries whatever
+        the page holds."""
         return self.select_related("image", "section").prefetch_related("authors", "tags")
+
+    def showing(self, image_id, file_name):
+        """The posts that show a library image, as the featured image or in the text; the
+        arguments may be values or, for a subquery, OuterRef("pk") and OuterRef("file")."""
+        return self.filter(models.Q(image=image_id) | body_shows(file_name))
+
+
+def body_shows(file_name) -> models.Q:
+    """A post's text shows a library file when its Markdown names the file."""
+    return models.Q(body__contains=file_name)
 
 
 class Post(models.Model):
@@ -388,6 +254,10 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("posts:detail", kwargs={"slug": self.slug})
 
+    def get_admin_url(self):
+        """The post's change page in the admin, where an editor works on it."""
+        return reverse("admin:posts_post_change", args=[self.pk])
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -405,6 +275,24 @@ class Post(models.Model):
         self._stored_slug = self.slug
         Redirect.objects.filter(old_path=post_path(self.slug), post=self).delete()
         Redirect.objects.get_or_create(old_path=post_path(old_slug), defaults={"post": self})
+
+    def set_authors(self, authors):
+        """The byline becomes `authors` (Author objects or ids), in that order, each once: the
+        one way bylines are rewritten, in the same queries whatever their length.
+
+        The old rows are deleted (each sends post_delete), the new ones bulk-created, which no
+        signal reports: a caller keeping data derived from bylines (the search index) brings it
+        up to date itself.
+        """
+        ids = dict.fromkeys(getattr(author, "pk", author) for author in authors)
+        # Within an import or an admin save (already atomic) this costs no savepoint.
+        with transaction.atomic(savepoint=False):
+            Byline.objects.filter(post=self).delete()
+            Byline.objects.bulk_create(
+                Byline(post=self, author_id=pk, position=index) for index, pk in enumerate(ids)
+            )
+        # Whatever was prefetched no longer describes the byline.
+        getattr(self, "_prefetched_objects_cache", {}).pop("authors", None)
 
     def render_markup(self):
         body_html, excerpt_html = markup.render_post(
@@ -450,9 +338,14 @@ class Post(models.Model):
         )
 
     @property
+    def status_label(self) -> str:
+        """Draft, In review, Scheduled or Published: what editors are shown."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
     def meta_description(self):
         """The description, else the excerpt as plain text cut at a word boundary."""
-        return self.description or markup.plain_text(self.excerpt_html)
+        return self.description or markup.description(self.excerpt_html)
 
     @property
     def published_local(self):
@@ -489,26 +382,6 @@ class Byline(models.Model):
         return f"{self.author} on {self.post}"
 
 
-def render_raw_rows(sender, instance, raw, **kwargs):
-    """`loaddata` saves rows raw, bypassing save(): derive their HTML here instead."""
-    if raw:
-        instance.render_markup()
-
-
-def refuse_unsafe_canonical_url(sender, instance, **kwargs):
-    """No write path, fixtures included, stores a canonical URL a browser would run."""
-    if instance.canonical_url:
-        try:
-            validate_canonical_url(instance.canonical_url)
-        except ValidationError as error:
-            raise ValidationError({"canonical_url": error.messages}) from None
-
-
-pre_save.connect(render_raw_rows, sender=Post, dispatch_uid="render_raw_posts")
-pre_save.connect(refuse_unsafe_canonical_url, sender=Post, dispatch_uid="refuse_canonical_url")
-pre_save.connect(render_raw_rows, sender=Author, dispatch_uid="render_raw_authors")
-
-
 def post_path(slug: str) -> str:
     """A post's path as a request names it (`request.path`): Unicode, not percent-encoded."""
     return uri_to_iri(reverse("posts:detail", kwargs={"slug": slug}))
@@ -532,44 +405,3 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.post.get_absolute_url()}"
-
-
-class Revision(models.Model):
-    """A post as one save left it: who saved, when, and every field an editor can change."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(max_length=200, blank=True)
-    data = models.JSONField(encoder=DjangoJSONEncoder)
-
-    class Meta:
-        ordering = ["-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["post", "number"], name="one_revision_number_per_post")
-        ]
-
-    def __str__(self):
-        return f"Revision {self.number} of {self.post}"
-
-
-class PreviewLink(models.Model):
-    """A signed link to a post's preview for readers without an account, until it expires or is
-    revoked."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Preview of {self.post} until {self.expires_at:%Y-%m-%d %H:%M}"

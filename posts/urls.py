@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, search, views
+from . import feeds, views
 from .sitemaps import SITEMAPS
 
 app_name = "posts"
@@ -24,5 +24,4 @@ urlpatterns = [
     path("rss.xml", feeds.LatestPostsRss(), name="rss"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("search/", search.search, name="search"),
 ]

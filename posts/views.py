@@ -10,10 +10,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
-from django.views import static
 from taggit.models import Tag
 
-from . import article, listings, markup
+from . import article, citations, listings, markup
 from .models import Author, Post, Section
 
 
@@ -75,7 +74,7 @@ def home(request):
 def website_data(request) -> dict:
     """schema.org WebSite, with the SearchAction that lets a search engine search the site."""
     # Appended after build_absolute_uri(), which would percent-encode the braces.
-    search = request.build_absolute_uri(reverse("posts:search")) + "?q={search_term_string}"
+    search = request.build_absolute_uri(reverse("search:search")) + "?q={search_term_string}"
     data = {
         "@context": "https://schema.org",
         "@type": "WebSite",
@@ -102,9 +101,9 @@ def post_bibtex(request, slug):
     """The post's citation as a BibTeX (biblatex @online) file to download; public posts only."""
     post = get_object_or_404(Post.objects.published().prefetch_related("authors"), slug=slug)
     url = request.build_absolute_uri(post.get_absolute_url())
-    key = article.bibtex_key(post)
+    key = citations.bibtex_key(post)
     response = HttpResponse(
-        article.Citation.of(post, url).bibtex(key),
+        citations.Citation.of(post, url).bibtex(key),
         content_type="application/x-bibtex; charset=utf-8",
     )
     # An ASCII name for every client, and the Unicode slug for those that read filename*.
@@ -134,7 +133,7 @@ def author_posts(request, slug):
     author = get_object_or_404(Author, slug=slug)
     posts = Post.objects.published().filter(authors=author)
     who = f"{author.name}, {author.affiliation}" if author.affiliation else author.name
-    description = markup.plain_text(author.bio_html) or (
+    description = markup.description(author.bio_html) or (
         f"Articles by {who} in {settings.QUIRE_SITE_NAME}."
     )
     return render_listing(
@@ -154,7 +153,7 @@ def author_posts(request, slug):
 def section_posts(request, slug):
     section = get_object_or_404(Section, slug=slug)
     posts = Post.objects.published().filter(section=section)
-    description = markup.plain_text(section.description) or (
+    description = markup.description(section.description) or (
         f"Articles in {section.name} from {settings.QUIRE_SITE_NAME}."
     )
     return render_listing(
@@ -178,7 +177,7 @@ def archive(request, year, month=None):
     posts = Post.objects.published().filter(published_at__year=year)
     if month is not None:
         posts = posts.filter(published_at__month=month)
-    heading = first_day.strftime("%B %Y" if month else "%Y")
+    heading = listings.month_title(first_day) if month else str(year)
     return render_listing(
         request,
         posts,
@@ -222,18 +221,3 @@ def robots_txt(request):
 
 # An uploaded file is only ever an image: were anything else to slip through, a browser must
 # neither guess another type nor run it.
-MEDIA_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-    "Cross-Origin-Resource-Policy": "same-site",
-}
-
-
-def media(request, path):
-    """Uploaded files, when Django serves them (QUIRE_SERVE_MEDIA), with locked-down headers."""
-    if not settings.QUIRE_SERVE_MEDIA:
-        raise Http404("Media are served by the web server.")
-    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
-    for header, value in MEDIA_HEADERS.items():
-        response[header] = value
-    return response

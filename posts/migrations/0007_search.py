@@ -1,6 +1,6 @@
 """Site search's FTS5 table, on SQLite only (PostgreSQL searches the posts' own columns).
 
-`rowid` is the post's id; every post has a row, public or not (see posts/search.py). The
+`rowid` is the post's id; every post has a row, public or not (see search/index.py). The
 tokenizer stems English (porter) and folds diacritics, so "defense" finds "défense".
 """
 
@@ -24,8 +24,8 @@ def create_index(apps, schema_editor):
 
 
 def fill_index(apps, schema_editor):
-    """A row for each existing post, written as posts.search writes them."""
-    from posts.search import INSERT_SQL, document
+    """A row for each existing post, written as search.index writes them."""
+    from search.index import INSERT_SQL, document
 
     db = schema_editor.connection.alias
     Post = apps.get_model("posts", "Post")

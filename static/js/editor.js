@@ -8,7 +8,7 @@
   "use strict";
 
   var SEARCH_TITLE = 60; // characters of a title search engines show, about
-  var SEARCH_DESCRIPTION = 160; // ... and of a description (posts/editorial.py DESCRIPTION_LIMIT)
+  var SEARCH_DESCRIPTION = 160; // ... and of a description (editorial/checks.py DESCRIPTION_LIMIT)
   var SUGGEST_DELAY = 150; // ms of quiet typing before asking for tag suggestions
 
   function ready(callback) {
@@ -82,18 +82,8 @@
     return cut.replace(/[\s,;:.·–—-]+$/, "") + "…";
   }
 
-  // The publication's name: a data-site-name on <body> if given, else the admin header,
-  // "The Meridian Review · Quire", without the product name.
-  function siteName() {
-    if (document.body.dataset.siteName) return document.body.dataset.siteName;
-    var header = document.getElementById("site-name");
-    var text = header ? header.textContent.replace(/\s+/g, " ").trim() : "";
-    var cut = text.lastIndexOf(" · ");
-    return cut > 0 ? text.slice(0, cut) : text;
-  }
-
-  function addPreview(title, slug, description) {
-    var name = siteName();
+  function addPreview(config, title, slug, description) {
+    var name = config.siteName || "";
     var preview = make("div", "help editor-preview");
     preview.id = description.id + "_preview";
     preview.setAttribute("role", "group");
@@ -121,7 +111,7 @@
       var full = titleText && name ? titleText + " · " + name : titleText || name;
       heading.textContent = truncate(full || "(no title)", SEARCH_TITLE);
       var slugText = slug && slug.value.trim() ? slug.value.trim() : "…";
-      url.textContent = location.origin + "/posts/" + slugText + "/";
+      url.textContent = location.origin + config.postUrl.replace(config.slugPlaceholder, slugText);
       var descriptionText = description.value.replace(/\s+/g, " ").trim();
       text.classList.toggle("is-missing", !descriptionText);
       text.textContent = descriptionText
@@ -190,14 +180,7 @@
     return /[,\s]/.test(name) ? '"' + name + '"' : name;
   }
 
-  function suggestUrl(input) {
-    if (input.dataset.suggestUrl) return input.dataset.suggestUrl;
-    var match = location.pathname.match(/^(.*\/posts\/post\/)/);
-    return match ? match[1] + "tags/suggest/" : null;
-  }
-
-  function addTagAutocomplete(input) {
-    var endpoint = suggestUrl(input);
+  function addTagAutocomplete(endpoint, input) {
     if (!endpoint || !window.fetch) return;
 
     var box = make("span", "editor-combobox");
@@ -341,6 +324,10 @@
   }
 
   ready(function () {
+    // Set by the change form template with reverse(): the addresses and the publication's name.
+    var holder = document.getElementById("post-editor");
+    if (!holder) return;
+    var config = holder.dataset;
     var title = document.getElementById("id_title");
     var slug = document.getElementById("id_slug");
     var description = document.getElementById("id_description");
@@ -352,8 +339,8 @@
         SEARCH_DESCRIPTION,
         "search engines cut descriptions after about " + SEARCH_DESCRIPTION + " characters"
       );
-      addPreview(title, slug, description);
+      addPreview(config, title, slug, description);
     }
-    if (tags) addTagAutocomplete(tags);
+    if (tags) addTagAutocomplete(config.suggestUrl, tags);
   });
 })();

@@ -15,8 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from posts.images import reencode_upload
-from posts.models import Image, Post
+from media.intake import reencode_upload
+from media.models import Image
+from posts.markup import counted
+from posts.models import Post
 
 USER_AGENT = "Quire-fetch_images/1.0"
 
@@ -51,7 +53,9 @@ class Command(BaseCommand):
             post.image = image
             post.save(update_fields=["image"])
             self.stdout.write(f"{post.slug}: {url} -> {image.file.name}")
-        self.stdout.write(f"{len(fetched)} image(s) fetched, {failed} post(s) kept their URL")
+        self.stdout.write(
+            f"{counted(len(fetched), 'image')} fetched, {counted(failed, 'post')} kept their URL"
+        )
 
 
 def fetch(url: str, post: Post, timeout: float) -> Image:

@@ -1,0 +1,55 @@
+"""The markdownx editor's two endpoints, for staff only.
+
+markdownx's stock views render unsanitised previews and store whatever anyone uploads;
+these keep its URL names and response format so the widget's JavaScript works unchanged.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
+
+from media.intake import reencode_upload
+from media.models import Image, responsive_images
+from posts import markup
+
+
+def staff_only(view):
+    """Anonymous and non-staff requests get 403 before any work is done."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@require_POST
+@staff_only
+def preview(request):
+    """The live preview is the public page's own rendering, byte for byte."""
+    return HttpResponse(responsive_images(markup.render(request.POST.get("content", ""))))
+
+
+@require_POST
+@staff_only
+def upload(request):
+    """A dropped image joins the media library and comes back as Markdown to insert."""
+    if not request.user.has_perm("media.add_image"):
+        raise PermissionDenied
+    files = request.FILES.getlist("image")
+    if len(files) != 1:
+        return JsonResponse({"image": ["Send exactly one image."]}, status=400)
+    try:
+        clean = reencode_upload(files[0])
+    except ValidationError as error:
+        return JsonResponse({"image": error.messages}, status=400)
+    alt_text = request.POST.get("alt", "").strip()
+    with transaction.atomic():
+        image = Image.objects.create(file=clean, alt_text=alt_text, uploaded_by=request.user)
+    label = alt_text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return JsonResponse({"image_code": f"![{label}]({image.file.url})"})

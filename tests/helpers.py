@@ -1,0 +1,108 @@
+"""What tests in several apps share: where things are, and turning admin pages into the POSTs
+a browser would send. Fixtures (the factories) are in conftest.py."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.management import call_command
+from django.forms.widgets import ChoiceWidget
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "transatlantic-strategic-security.md"
+
+
+def needs_shared():
+    """Tests that read ../shared/ skip, saying why, in a clone that does not have it."""
+    return pytest.mark.skipif(
+        not SHARED.is_dir(), reason=f"{SHARED} is absent (it sits beside the repository in CI)"
+    )
+
+
+def run_command(name, *args, **options) -> str:
+    """What a management command prints, its arguments given as on the command line (its
+    standard error is kept apart unless `stderr` is passed)."""
+    out = StringIO()
+    options.setdefault("stderr", StringIO())
+    call_command(name, *map(str, args), stdout=out, **options)
+    return out.getvalue()
+
+
+# Turning an admin page into the POST a browser would send
+
+
+def widget_data(widget, name, value) -> dict:
+    """What `widget` showing `value` submits as `name`, the way a browser would send it."""
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    if isinstance(widget, forms.MultiWidget):
+        values = value if isinstance(value, list | tuple) else widget.decompress(value)
+        data = {}
+        for suffix, part, part_value in zip(
+            widget.widgets_names, widget.widgets, values, strict=True
+        ):
+            data.update(widget_data(part, f"{name}{suffix}", part_value))
+        return data
+    if isinstance(widget, forms.FileInput):
+        return {}  # a file is never re-sent
+    if isinstance(widget, forms.CheckboxInput):
+        return {name: "on"} if widget.check_test(value) else {}
+    formatted = widget.format_value(value)
+    if isinstance(widget, ChoiceWidget) and isinstance(formatted, list):
+        if widget.allow_multiple_selected:
+            return {name: formatted}
+        return {name: formatted[0] if formatted else ""}
+    return {name: "" if formatted is None else formatted}
+
+
+def form_fields_data(form, changes=None) -> dict:
+    changes = changes or {}
+    data = {}
+    for bound in form:
+        value = changes[bound.name] if bound.name in changes else bound.value()
+        data.update(widget_data(bound.field.widget, bound.html_name, value))
+    return data
+
+
+def admin_form_data(response, **changes) -> dict:
+    """The POST data of a GET'd admin add or change page: the main form as shown, with `changes`
+    (field name -> Python value), and every inline formset as shown, management form included."""
+    assert response.status_code == 200, response.status_code
+    data = form_fields_data(response.context["adminform"].form, changes)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(form_fields_data(formset.management_form))
+        for form in formset.forms:
+            data.update(form_fields_data(form))
+    return data
+
+
+# The post form as an editor fills it in
+
+POST_BODY = (
+    "_A lead for readers._\n\n<excerpt/>\n\n### The argument\n\nIt goes <script>x</script>here."
+)
+
+
+def add_form(author, **fields):
+    data = {
+        "title": "Ports and Power",
+        "slug": "ports-and-power",
+        "description": "Why harbours matter.",
+        "body": POST_BODY,
+        "status": "published",
+        "published_at_0": "2025-03-01",
+        "published_at_1": "09:30:00",
+        "tags": 'maritime, "grand strategy"',
+        "excerpt_separator": "<excerpt/>",
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-0-author": str(author.pk),
+        "bylines-0-position": "",
+        "redirects-TOTAL_FORMS": "0",
+        "redirects-INITIAL_FORMS": "0",
+    }
+    return {**data, **fields}

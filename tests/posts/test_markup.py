@@ -1,0 +1,194 @@
+"""What readers get from Markdown: the rendered features and Jekyll's excerpt rules."""
+
+import re
+
+import pytest
+from helpers import SHARED
+
+from posts.markup import (
+    DEFAULT_EXCERPT_SEPARATOR,
+    first_paragraph,
+    render,
+    render_post,
+    split_excerpt,
+)
+
+SEED = SHARED / "seed" / "transatlantic-strategic-security.md"
+
+
+# Rendering
+
+
+def test_footnotes_link_both_ways():
+    html = render("A claim.[^src]\n\n[^src]: The source.\n")
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in html
+    assert '<li id="fn1" class="footnote-item">' in html
+    assert '<a href="#fnref1" class="footnote-backref"' in html
+    assert '<section class="footnotes">' in html and '<hr class="footnotes-sep">' in html
+
+
+def test_tables_keep_alignment():
+    html = render("| Ally | Share |\n|:-----|------:|\n| BE | 1.3 |\n")
+    assert "<table>" in html and "<thead>" in html and "<tbody>" in html
+    assert '<th style="text-align:left">Ally</th>' in html
+    assert '<td style="text-align:right">1.3</td>' in html
+
+
+def test_fenced_code_keeps_language_class():
+    html = render("```python\nprint('<hi>')\n```\n")
+    assert html == ("<pre><code class=\"language-python\">print('&lt;hi&gt;')\n</code></pre>\n")
+
+
+def test_headings_get_unique_ids():
+    html = render("# Outlook\n\n## Outlook\n\n### Outlook\n\n###### NATO’s Summit\n")
+    assert '<h1 id="outlook">' in html
+    assert '<h2 id="outlook-1">' in html
+    assert '<h3 id="outlook-2">' in html
+    assert '<h6 id="natos-summit">' in html
+
+
+def test_typography():
+    html = render("\"Deterrence\" and 'defence' -- 2024 --- now...")
+    assert html == "<p>“Deterrence” and ‘defence’ – 2024 — now…</p>\n"
+
+
+def test_lists_and_strikethrough():
+    html = render("1. one\n2. ~~two~~\n\n- a\n- b\n\n3. three\n")
+    assert "<ol>\n<li>one</li>\n<li><s>two</s></li>\n</ol>" in html
+    assert "<ul>\n<li>a</li>\n<li>b</li>\n</ul>" in html
+    assert '<ol start="3">' in html
+
+
+def test_allowed_raw_html_survives():
+    html = render(
+        'The <abbr title="North Atlantic Treaty Organization">NATO</abbr> <kbd>Ctrl</kbd>'
+    )
+    assert '<abbr title="North Atlantic Treaty Organization">NATO</abbr>' in html
+    assert "<kbd>Ctrl</kbd>" in html
+
+
+def test_attribute_list_syntax_is_text():
+    html = render('## Plans\n{: onclick="alert(1)" }\n\nBody\n{: .lead onclick="alert(1)"}')
+    assert html == (
+        '<h2 id="plans">Plans</h2>\n<p>{: onclick=“alert(1)” }</p>\n'
+        "<p>Body\n{: .lead onclick=“alert(1)”}</p>\n"
+    )
+
+
+# Excerpt rules
+
+
+def test_split_excerpt_cuts_at_first_exact_separator():
+    assert split_excerpt("Lead.\n<excerpt/>\nRest.") == ("Lead.\n", "Lead.\n\nRest.")
+    assert split_excerpt("Lead. <Excerpt/> Rest.") == (None, "Lead. <Excerpt/> Rest.")
+    assert split_excerpt("Lead.\n\nRest.", "") == (None, "Lead.\n\nRest.")
+
+
+def test_explicit_excerpt_wins():
+    body_html, excerpt_html = render_post("Lead.\n\n<excerpt/>\n\nRest.", excerpt="*Chosen* text.")
+    assert excerpt_html == "<p><em>Chosen</em> text.</p>\n"
+    assert body_html == "<p>Lead.</p>\n<p>Rest.</p>\n"
+
+
+def test_cut_at_default_separator():
+    body_html, excerpt_html = render_post("Lead one.\n\nLead two.\n\n<excerpt/>\n\nRest.")
+    assert excerpt_html == "<p>Lead one.</p>\n<p>Lead two.</p>\n"
+    assert body_html == "<p>Lead one.</p>\n<p>Lead two.</p>\n<p>Rest.</p>\n"
+
+
+@pytest.mark.parametrize("separator", ["<!--more-->", "<!-- more -->"])
+def test_custom_separators(separator):
+    body = f"Lead sentence. {separator} More of it.\n\nRest."
+    body_html, excerpt_html = render_post(body, separator=separator)
+    assert excerpt_html == "<p>Lead sentence.</p>\n"
+    assert body_html == "<p>Lead sentence.  More of it.</p>\n<p>Rest.</p>\n"
+
+
+def test_separator_must_match_exactly():
+    body = "Lead. <!--more--> Rest.\n\nSecond paragraph."
+    _, excerpt_html = render_post(body, separator="<!-- more -->")
+    assert excerpt_html == "<p>Lead.  Rest.</p>\n"
+
+
+def test_separator_twice_cuts_at_first_and_removes_only_it():
+    body = "One.\n\nSEP\n\nTwo.\n\nSEP\n\nThree."
+    excerpt, body_source = split_excerpt(body, "SEP")
+    assert excerpt == "One.\n\n"
+    assert body_source == "One.\n\n\n\nTwo.\n\nSEP\n\nThree."
+    body_html, excerpt_html = render_post(body, separator="SEP")
+    assert excerpt_html == "<p>One.</p>\n"
+    assert body_html == "<p>One.</p>\n<p>Two.</p>\n<p>SEP</p>\n<p>Three.</p>\n"
+
+
+def test_no_marker_takes_the_first_run_of_non_blank_lines_as_jekyll_does():
+    body = "\n\nThe first\nparagraph.\n\nSecond paragraph.\n"
+    assert first_paragraph(body) == "The first\nparagraph."
+    _, excerpt_html = render_post(body)
+    assert excerpt_html == "<p>The first\nparagraph.</p>\n"
+
+
+def test_a_leading_heading_or_quote_is_the_first_paragraph():
+    assert first_paragraph("## Headings\n\nText.\n") == "## Headings"
+    _, excerpt_html = render_post("> *The lead.*\n\nText.\n")
+    assert excerpt_html == "<blockquote>\n<p><em>The lead.</em></p>\n</blockquote>\n"
+
+
+def test_first_paragraph_counts_lines_as_markdown_does():
+    crlf_and_line_separator = "Lead\u2028still lead.\r\n \t\r\nRest."
+    assert first_paragraph(crlf_and_line_separator) == "Lead\u2028still lead."
+    assert first_paragraph("\n  \n") == ""
+
+
+def test_excerpt_resolves_reference_links_from_the_body():
+    _, excerpt_html = render_post(
+        "See [the plan][p].\n\n<excerpt/>\n\n[p]: https://example.org/plan\n"
+    )
+    assert excerpt_html == (
+        '<p>See <a href="https://example.org/plan" rel="noopener noreferrer">the plan</a>.</p>\n'
+    )
+
+
+def test_marker_never_reaches_body_html():
+    body_html, _ = render_post(f"Lead {DEFAULT_EXCERPT_SEPARATOR} inline.\n\nRest.")
+    assert "excerpt" not in body_html
+    body_html, _ = render_post(f"Lead.\n\n{DEFAULT_EXCERPT_SEPARATOR}\n\nRest.", excerpt="Own.")
+    assert "excerpt" not in body_html
+
+
+# The seed post
+
+
+@pytest.fixture
+def seed_body():
+    if not SEED.exists():
+        pytest.skip(f"seed post not found: {SEED} (expects shared/ beside the repository)")
+    _, _front_matter, body = re.split(r"^---[ \t]*$", SEED.read_text(), maxsplit=2, flags=re.M)
+    return body
+
+
+def test_seed_excerpt_is_the_italic_lead(seed_body):
+    _, excerpt_html = render_post(seed_body)
+    assert excerpt_html == (
+        "<p><em>European security is under strain as Russian aggression persists and US "
+        "commitment appears to waver. With NATO-burden sharing under renewed scrutiny, European "
+        "allies are being forced to reassess defence responsibilities ahead of the Alliance’s "
+        "upcoming Hague Summit.</em></p>\n"
+    )
+
+
+def test_seed_body_has_sections_and_ends_with_the_bio(seed_body):
+    body_html, _ = render_post(seed_body)
+    assert re.findall(r'<h3 id="([^"]+)">', body_html) == [
+        "natos-conventional-force-build-up-gets-underway",
+        "the-case-for-nuclear-posture-adaptation",
+        "skyrocketing-defence-industrial-demand-is-challenging-supply-chains",
+        "the-importance-of-nato-cohesion",
+    ]
+    assert body_html.startswith("<p><em>European security is under strain")
+    assert body_html.endswith(
+        "<hr>\n<p><strong>Alexander Mattelaer</strong> is an Associate Professor in International "
+        "Security at the Centre for Security, Diplomacy and Strategy of the Brussels School of "
+        "Governance and a Senior Research Fellow at Egmont – the Belgian Royal Institute for "
+        "International Relations.</p>\n"
+    )
+    assert "excerpt" not in body_html
