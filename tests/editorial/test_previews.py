@@ -197,10 +197,6 @@ def test_a_preview_is_the_public_page_byte_for_byte_plus_banner_and_robots(clien
     assert BANNER.sub("", page.replace(ROBOTS_META, "")) == public.content.decode()
 
 
-def test_a_draft_is_not_found_at_its_public_url(client, draft):
-    assert client.get(draft.get_absolute_url()).status_code == 404
-
-
 # Shared links, through the site's URLs ---------------------------------------------------------
 
 
@@ -224,6 +220,7 @@ def test_an_expired_link_is_gone(client, link):
 
 def test_a_revoked_link_is_not_found(client, link):
     url = previews.url_for(link)
+    assert "Unreleased findings" in client.get(url).text
     previews.revoke(link)
     response = client.get(url)
     assert response.status_code == 404
@@ -234,11 +231,13 @@ def test_a_revoked_link_is_not_found(client, link):
 def test_a_tampered_link_is_not_found(client, link, index):
     token = previews.token_for(link)
     assert client.get(f"/preview/{tampered(token, index)}/").status_code == 404
+    assert client.get(f"/preview/{token}/").status_code == 200
 
 
 def test_a_link_signed_with_another_salt_is_not_found(client, link):
     forged = signing.dumps([link.pk, int(link.created_at.timestamp())], salt="another.salt")
     assert client.get(reverse("preview", args=[forged])).status_code == 404
+    assert client.get(previews.url_for(link)).status_code == 200
 
 
 # In the admin ----------------------------------------------------------------------------------
@@ -253,10 +252,12 @@ def test_staff_who_may_view_a_post_preview_it(client, django_user_model, draft):
     assert "Back to editing" in response.text
 
 
-def test_staff_who_may_not_view_posts_get_no_preview(client, django_user_model, draft):
+def test_staff_who_may_not_view_posts_get_no_preview(client, django_user_model, draft, editor):
     client.force_login(staff_with(django_user_model))
     response = client.get(reverse("admin:posts_post_preview", args=[draft.pk]))
     assert response.status_code == 404  # another's post, which a role without rights never sees
+    client.force_login(editor)
+    assert client.get(reverse("admin:posts_post_preview", args=[draft.pk])).status_code == 200
 
 
 def test_the_editors_preview_asks_the_anonymous_to_log_in(client, draft):
@@ -267,8 +268,9 @@ def test_the_editors_preview_asks_the_anonymous_to_log_in(client, draft):
     assert "Unreleased findings" not in response.text
 
 
-def test_the_editors_preview_of_a_missing_post_is_not_found(staff_client, db):
+def test_the_editors_preview_of_a_missing_post_is_not_found(staff_client, draft):
     assert staff_client.get(reverse("admin:posts_post_preview", args=[999])).status_code == 404
+    assert staff_client.get(reverse("admin:posts_post_preview", args=[draft.pk])).status_code == 200
 
 
 def test_sharing_makes_a_link_and_says_where_it_is(staff_client, draft):
@@ -281,16 +283,22 @@ def test_sharing_makes_a_link_and_says_where_it_is(staff_client, draft):
     assert f"http://testserver{previews.url_for(link)}" in message
 
 
-def test_sharing_needs_a_post_and_the_right_to_change_the_post(client, django_user_model, draft):
+def test_sharing_needs_a_post_and_the_right_to_change_the_post(
+    client, django_user_model, draft, editor
+):
     url = reverse("admin:posts_post_share_preview", args=[draft.pk])
     client.force_login(staff_with(django_user_model, "view_post", "edit_others_posts"))
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 403
     assert not PreviewLink.objects.exists()
+    client.force_login(editor)
+    assert client.post(url).status_code == 302
+    assert PreviewLink.objects.get().post == draft
 
 
 def test_revoking_through_the_admin_closes_the_link(staff_client, client, link):
     url = previews.url_for(link)
+    assert client.get(url).status_code == 200
     response = staff_client.post(reverse("admin:posts_post_revoke_preview", args=[link.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:posts_post_change", args=[link.post_id])

@@ -338,6 +338,7 @@ def test_compare_defaults_to_the_two_newest_and_names_the_authors(staff_client, 
 
 def test_compare_answers_404_for_a_revision_the_post_does_not_have(staff_client, edited_post):
     assert staff_client.get(compare_url(edited_post), {"from": 9, "to": 1}).status_code == 404
+    assert staff_client.get(compare_url(edited_post), {"from": 2, "to": 1}).status_code == 200
 
 
 def test_restoring_through_the_admin_brings_back_the_old_title_and_body(staff_client, edited_post):
@@ -373,6 +374,8 @@ def test_restore_needs_the_change_permission(client, edited_post, django_user_mo
     history = client.get(history_url(edited_post))
     assert history.status_code == 200
     assert restore_url(edited_post, 1) not in history.content.decode()
+    client.force_login(django_user_model.objects.create_superuser("chief", password="pw"))
+    assert restore_url(edited_post, 1) in client.get(history_url(edited_post)).content.decode()
 
 
 def test_users_without_any_post_permission_are_refused(client, edited_post, django_user_model):
@@ -381,9 +384,10 @@ def test_users_without_any_post_permission_are_refused(client, edited_post, djan
     assert client.get(compare_url(edited_post)).status_code == 403
 
 
-def test_a_post_that_does_not_exist_is_404(staff_client):
+def test_a_post_that_does_not_exist_is_404(staff_client, edited_post):
     assert staff_client.get(reverse("admin:posts_post_revisions", args=[999])).status_code == 404
     assert staff_client.post(restore_url(Post(pk=999), 1)).status_code == 404
+    assert staff_client.get(history_url(edited_post)).status_code == 200
 
 
 def test_a_save_in_the_admin_records_a_revision(staff_client, make_author):

@@ -181,9 +181,12 @@ def test_editors_and_up_see_every_post(member, role):
 
 
 def test_anonymous_sees_nothing(member):
-    write(member(CONTRIBUTOR))
+    contributor = member(CONTRIBUTOR)
+    write(contributor)
     assert not roles.visible(AnonymousUser(), Post.objects.all()).exists()
     assert not roles.can_edit(AnonymousUser(), Post.objects.get())
+    assert roles.visible(contributor, Post.objects.all()).exists()
+    assert roles.can_edit(contributor, Post.objects.get())
 
 
 ANY_POST = [
@@ -741,5 +744,7 @@ def test_a_superusers_script_is_sanitised_like_anyone_elses(staff_client, client
     assert response.status_code == 302, describe(response)
     post = Post.objects.get(slug="payload")
     assert "<script" not in post.body_html and "onerror" not in post.body_html
+    assert "Hello" in post.body_html
     page = client.get(post.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in page and "onerror" not in page
+    assert "Hello" in page

@@ -296,6 +296,7 @@ def test_an_image_carrying_markup_is_stored_as_clean_pixels_only(staff_client, n
     assert SCRIPT in content
     assert drop(staff_client, name, content).status_code == 200
     stored = stored_bytes().lower()
+    assert Image.objects.count() == 1 and stored  # the file that was kept is what is read
     assert b"<script" not in stored and b"<html" not in stored
 
 

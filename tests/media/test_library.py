@@ -29,6 +29,9 @@ def test_the_library_asks_for_alt_text(staff_client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"alt_text": ["This field is required."]}
     assert not Image.objects.exists()
+    upload = SimpleUploadedFile("photo.jpg", jpeg(), "image/jpeg")
+    response = staff_client.post("/admin/media/image/add/", {"file": upload, "alt_text": "Cranes"})
+    assert response.status_code == 302 and Image.objects.get().alt_text == "Cranes"
 
 
 def test_the_library_lists_thumbnails_usage_and_images_missing_alt(staff_client, make_post):
@@ -129,3 +132,6 @@ def test_an_empty_file_in_the_library_is_refused_by_name(staff_client):
     response = staff_client.post("/admin/media/image/add/", {"file": upload, "alt_text": "X"})
     assert response.context["adminform"].form.errors == {"file": ["blank.jpg: the file is empty."]}
     assert not Image.objects.exists()
+    upload = SimpleUploadedFile("full.jpg", jpeg(), "image/jpeg")
+    response = staff_client.post("/admin/media/image/add/", {"file": upload, "alt_text": "X"})
+    assert response.status_code == 302 and Image.objects.count() == 1

@@ -24,6 +24,8 @@ def test_media_are_served_with_nosniff_and_a_sandboxing_policy(client, settings,
 def test_without_serving_media_django_answers_404(client, settings, stored):
     settings.QUIRE_SERVE_MEDIA = False
     assert client.get(f"/media/{stored}").status_code == 404
+    settings.QUIRE_SERVE_MEDIA = True
+    assert client.get(f"/media/{stored}").status_code == 200
 
 
 def test_media_paths_cannot_climb_out_of_the_media_folder(client, settings, stored):
@@ -31,3 +33,4 @@ def test_media_paths_cannot_climb_out_of_the_media_folder(client, settings, stor
     for path in ("/media/../cms/settings.py", "/media/%2e%2e/cms/settings.py"):
         response = client.get(path)
         assert response.status_code in (400, 404) and b"SECRET_KEY" not in response.content
+    assert b"".join(client.get(f"/media/{stored}").streaming_content) == b"\x89PNG not really"

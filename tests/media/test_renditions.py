@@ -234,6 +234,7 @@ def test_a_given_display_size_is_kept(photo):
     rewritten = renditions.responsive_html(f'<img src="{url}" alt="" width="300">', {url: photo})
     assert ' width="300" alt="A test picture"' in rewritten
     assert "height=" not in rewritten
+    assert ' height="' in renditions.responsive_html(f'<img src="{url}" alt="">', {url: photo})
 
 
 def test_other_images_are_left_byte_for_byte(photo):

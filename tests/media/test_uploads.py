@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
@@ -62,6 +63,9 @@ def test_anonymous_and_non_staff_users_cannot_upload(client, django_user_model):
     client.force_login(reader)
     assert drop(client, "a.png", picture("PNG")).status_code == 403
     assert not Image.objects.exists()
+    client.force_login(django_user_model.objects.create_superuser("chief", password="pw"))
+    assert drop(client, "a.png", picture("PNG")).status_code == 200
+    assert Image.objects.count() == 1
 
 
 def tiff():
@@ -133,11 +137,13 @@ def test_alt_text_cannot_break_out_of_the_inserted_markdown(staff_client):
 
 
 def test_staff_without_the_image_permission_cannot_upload(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_user("intern", password="pw", is_staff=True)
-    )
+    intern = django_user_model.objects.create_user("intern", password="pw", is_staff=True)
+    client.force_login(intern)
     assert drop(client, "a.png", picture("PNG")).status_code == 403
     assert not Image.objects.exists()
+    intern.user_permissions.add(Permission.objects.get(codename="add_image"))
+    assert drop(client, "a.png", picture("PNG")).status_code == 200
+    assert Image.objects.count() == 1
 
 
 def test_author_photos_go_through_the_same_intake(staff_client):

@@ -130,6 +130,8 @@ def test_a_short_piece_has_no_contents(client, make_post):
     post = make_post(body="Lead.\n\n## One\n\nText.\n\n### Two\n\nText.\n\n#### Three\n\nText.")
     page = page_of(client, post)
     assert 'class="toc"' not in page and "Contents</h2>" not in page
+    long_page = page_of(client, make_post(body=LONG_BODY))
+    assert 'class="toc"' in long_page and "Contents</h2>" in long_page
 
 
 def test_the_page_keeps_ids_unique_headings_in_order_and_landmarks_labelled(
@@ -142,6 +144,7 @@ def test_the_page_keeps_ids_unique_headings_in_order_and_landmarks_labelled(
     page = Page(page_of(client, post))
     duplicates = [i for i, n in Counter(page.ids).items() if n > 1]
     assert duplicates == []
+    assert "cite-this-article" in page.ids  # the page's own ids are seen
     levels = page.heading_levels
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
@@ -180,6 +183,10 @@ def test_an_external_image_has_no_credit(client, make_post):
     page = page_of(client, post)
     assert "<figcaption>A caption.</figcaption>" in page
     assert "article-figure__credit" not in page
+    image = Image.objects.create(
+        file=ContentFile(jpeg(), name="x.jpg"), alt_text="Cranes", credit="Jan Kowalski"
+    )
+    assert "article-figure__credit" in page_of(client, make_post(image=image))
 
 
 def test_each_author_gets_a_note_in_byline_order(client, make_post, make_author):
@@ -246,7 +253,10 @@ def test_the_page_links_previous_and_next_and_neither_at_the_ends(client, timeli
 
 
 def test_a_lone_post_has_no_previous_next_nav(client, make_post):
-    assert "article-nav" not in page_of(client, make_post())
+    lone = make_post()
+    assert "article-nav" not in page_of(client, lone)
+    make_post()
+    assert "article-nav" in page_of(client, lone)
 
 
 # Related posts ------------------------------------------------------------------------------
@@ -281,6 +291,7 @@ def test_the_page_lists_related_posts(client, make_post):
     related = page[page.index('<section class="related') :]
     link = f'<a href="{other.get_absolute_url()}"><span class="article-link__title">Harbour dues<'
     assert link in related
+    assert "Related articles" in related
     assert "Related articles" not in page_of(client, make_post(tags=["alone"]))
 
 
@@ -381,7 +392,11 @@ def test_the_page_cites_the_article(client, make_post, make_author):
 def test_a_preview_of_a_draft_offers_no_citation(staff_client, make_post):
     post = make_post(status=Post.Status.DRAFT)
     page = staff_client.get(f"/admin/posts/post/{post.pk}/preview/").content.decode()
+    assert post.title in page
     assert "Cite this article" not in page and "cite.bib" not in page
+    published = make_post(slug="live")
+    page = staff_client.get(published.get_absolute_url()).content.decode()
+    assert "Cite this article" in page and "/posts/live/cite.bib" in page
 
 
 # BibTeX -------------------------------------------------------------------------------------
@@ -438,6 +453,8 @@ def test_no_bibtex_for_a_post_that_is_not_public(client, make_post, fields):
     assert client.get("/posts/hidden/cite.bib").status_code == 404
     assert client.get(post.get_absolute_url()).status_code == 404
     assert client.get("/posts/nowhere/cite.bib").status_code == 404
+    make_post(slug="public")
+    assert client.get("/posts/public/cite.bib").status_code == 200
 
 
 # Canonical URL ------------------------------------------------------------------------------

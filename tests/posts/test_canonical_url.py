@@ -27,12 +27,14 @@ def test_an_editor_names_the_original_in_the_admin(staff_client, client, make_au
     "url", ["javascript:alert(1)", "ftp://files.example.org/a", "/posts/elsewhere/", "data:,x"]
 )
 def test_the_admin_refuses_anything_but_an_http_url(staff_client, make_author, url):
-    response = staff_client.post(
-        "/admin/posts/post/add/", add_form(make_author(), canonical_url=url)
-    )
+    author = make_author()
+    response = staff_client.post("/admin/posts/post/add/", add_form(author, canonical_url=url))
     assert response.status_code == 200
     assert set(response.context["adminform"].form.errors) == {"canonical_url"}
     assert not Post.objects.exists()
+    response = staff_client.post("/admin/posts/post/add/", add_form(author, canonical_url=ORIGINAL))
+    assert response.status_code == 302
+    assert Post.objects.get().canonical_url == ORIGINAL
 
 
 def test_a_fixture_with_a_script_url_is_refused_naming_the_field(tmp_path, make_post):
@@ -58,6 +60,10 @@ def test_code_cannot_store_a_script_url_either(make_post):
         post.save()
     post.refresh_from_db()
     assert post.canonical_url == ""
+    post.canonical_url = ORIGINAL
+    post.save()
+    post.refresh_from_db()
+    assert post.canonical_url == ORIGINAL
 
 
 def test_a_migration_moves_canonical_urls_kept_in_front_matter_into_the_field(make_post):

@@ -80,9 +80,12 @@ def test_no_page_lets_a_payload_through(client, make_post, make_author, payload)
         "/tags/",
         "/search/?q=Lead",
     ]
+    assert unsafe('<img src="x" onerror="alert(1)">') == ["onerror on <img>"]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
+        shown = "/tags/plain/" if url == "/tags/" else "/posts/hostile/"
+        assert shown in response.content.decode(), url  # the post's own page or its tag
         assert unsafe(response.content.decode()) == [], url
 
 

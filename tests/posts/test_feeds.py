@@ -1,4 +1,4 @@
-"""Syndication and discovery: feeds, sitemap and robots.txt carry published posts only."""
+"""Syndication and discovery: feeds and the sitemap carry published posts only."""
 
 from datetime import timedelta
 
@@ -62,6 +62,8 @@ def test_rss_feed_is_valid_rss(client, posts):
 def test_feeds_of_unknown_tags_and_authors_are_not_found(client, posts):
     assert client.get("/tags/nothing/feed.xml").status_code == 404
     assert client.get("/authors/nobody/feed.xml").status_code == 404
+    assert client.get("/tags/trade/feed.xml").status_code == 200
+    assert client.get("/authors/lena-park/feed.xml").status_code == 200
 
 
 def test_sitemap_lists_published_posts_with_lastmod(client, posts):
@@ -73,9 +75,3 @@ def test_sitemap_lists_published_posts_with_lastmod(client, posts):
     assert "<loc>http://testserver/tags/trade/</loc>" in body
     assert "<loc>http://testserver/authors/lena-park/</loc>" in body
     assert "Draft" not in body and body.count("<url>") == 3
-
-
-def test_robots_txt_points_at_the_sitemap(client, db):
-    body = client.get("/robots.txt").content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in body
-    assert "Disallow: /admin/" in body

@@ -94,6 +94,10 @@ def test_site_relative_and_library_images_are_left_alone(network, make_post):
     make_post(external_image="/assets/local.png")
     assert run().splitlines() == ["0 images fetched, 0 posts kept their URL"]
     assert network["calls"] == []
+    network[URL] = jpeg()
+    make_post(external_image=URL)
+    assert "1 image fetched, 0 posts kept their URL" in run()
+    assert network["calls"] == [URL]
 
 
 def test_a_download_stops_past_the_size_limit(monkeypatch, settings):

@@ -196,6 +196,9 @@ def test_the_home_page_is_paginated_the_same_way(client, twenty):
 def test_a_single_page_has_no_pagination(client, make_post):
     make_post()
     assert 'class="pagination"' not in client.get("/").content.decode()
+    for _ in range(10):
+        make_post()
+    assert 'class="pagination"' in client.get("/").content.decode()
 
 
 def test_a_unicode_listing_links_page_one_by_its_encoded_path(client, make_post, settings):

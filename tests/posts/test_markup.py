@@ -151,8 +151,10 @@ def test_excerpt_resolves_reference_links_from_the_body():
 def test_marker_never_reaches_body_html():
     body_html, _ = render_post(f"Lead {DEFAULT_EXCERPT_SEPARATOR} inline.\n\nRest.")
     assert "excerpt" not in body_html
+    assert "Lead" in body_html and "inline." in body_html and "Rest." in body_html
     body_html, _ = render_post(f"Lead.\n\n{DEFAULT_EXCERPT_SEPARATOR}\n\nRest.", excerpt="Own.")
     assert "excerpt" not in body_html
+    assert "Lead." in body_html and "Rest." in body_html
 
 
 # The seed post

@@ -264,8 +264,10 @@ def test_the_sitemap_uses_three_queries_however_much_it_lists(
         assert client.get("/sitemap.xml").status_code == 200
 
 
-def test_an_empty_site_has_an_empty_sitemap(client, db):
+def test_an_empty_site_has_an_empty_sitemap(client, make_post):
     assert sitemap(client) == {}
+    make_post(slug="first")
+    assert "http://testserver/posts/first/" in sitemap(client)
 
 
 def test_robots_txt_points_at_the_sitemap_by_its_absolute_url(client, db):

@@ -105,6 +105,7 @@ def test_publishing_without_a_date_publishes_now(make_post):
 
 def test_a_draft_keeps_no_date(make_post):
     assert make_post(status=Post.Status.DRAFT, published_at=None).published_at is None
+    assert make_post(published_at=None).published_at is not None  # publishing dates it
 
 
 def test_published_at_is_shown_in_the_offset_it_was_written_with(make_post):

@@ -46,6 +46,8 @@ def test_listings_show_only_published_posts(client, hidden_posts, url):
 def test_unpublished_articles_are_not_found(client, hidden_posts):
     for post in hidden_posts:
         assert client.get(post.get_absolute_url()).status_code == 404
+    visible = Post.objects.get(title="Visible piece")
+    assert client.get(visible.get_absolute_url()).status_code == 200
 
 
 def test_tags_and_authors_with_only_unpublished_posts_have_no_page(client, make_post, make_author):
@@ -54,6 +56,9 @@ def test_tags_and_authors_with_only_unpublished_posts_have_no_page(client, make_
     )
     assert client.get("/tags/embargoed/").status_code == 404
     assert client.get("/authors/x/").status_code == 404
+    make_post("Out", tags=["released"], authors=[make_author(slug="y")])
+    assert client.get("/tags/released/").status_code == 200
+    assert client.get("/authors/y/").status_code == 200
 
 
 def test_a_scheduled_post_appears_once_its_time_has_come(client, make_post):
@@ -73,6 +78,11 @@ def test_feeds_of_tags_authors_and_sections_with_only_unpublished_posts_are_not_
     for url in ("/tags/secret/", "/authors/hidden-writer/", "/sections/embargoed/"):
         assert client.get(url).status_code == 404
         assert client.get(f"{url}feed.xml").status_code == 404
+    released = Section.objects.create(name="Released", slug="released")
+    make_post(tags=["open"], authors=[make_author(slug="open-writer")], section=released)
+    for url in ("/tags/open/", "/authors/open-writer/", "/sections/released/"):
+        assert client.get(url).status_code == 200
+        assert client.get(f"{url}feed.xml").status_code == 200
 
 
 # The whole matrix: every public surface, as an anonymous reader
@@ -142,15 +152,20 @@ def test_nothing_unpublished_reaches_any_public_surface(client, world):
         response = client.get(url)
         assert response.status_code == 200, url
         page = response.content.decode()
+        shown = {"/tags/": "/tags/security/", "/search/?q=secret": "secret"}
+        assert shown.get(url, visible.get_absolute_url()) in page, url  # what the page lists
         for post, word in hidden:
             for trace in (post.title, f"/posts/{post.slug}/", word, f"only-{post.slug[7:]}"):
                 assert trace not in page, (url, trace)
 
 
 def test_hidden_articles_and_their_only_author_and_tags_are_not_found(client, world):
-    _, hidden, _ = world
+    visible, hidden, _ = world
     assert client.get("/authors/drafts-only/").status_code == 404
     assert client.get("/authors/drafts-only/feed.xml").status_code == 404
+    assert client.get("/authors/public-writer/").status_code == 200
+    assert client.get(visible.get_absolute_url()).status_code == 200
+    assert "Visible piece" in client.get("/search/?q=zephyr").content.decode()
     for post, word in hidden:
         assert client.get(post.get_absolute_url()).status_code == 404
         assert client.get(f"/tags/only-{post.slug[7:]}/").status_code == 404

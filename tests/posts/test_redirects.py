@@ -49,6 +49,8 @@ def test_a_draft_or_scheduled_post_is_not_revealed(client, make_post):
     Redirect.objects.create(old_path="/later.html", post=scheduled)
     assert client.get("/draft.html").status_code == 404
     assert client.get("/later.html").status_code == 404
+    Redirect.objects.create(old_path="/live.html", post=make_post(slug="live"))
+    assert client.get("/live.html")["Location"] == "/posts/live/"
 
 
 def test_a_live_page_is_never_redirected(client, make_post):
@@ -107,8 +109,10 @@ def test_a_slug_edited_in_the_admin_redirects_and_old_urls_can_be_added(
         assert (response.status_code, response["Location"]) == (301, "/posts/after/")
 
 
-def test_a_missing_page_without_a_redirect_is_still_a_404(client):
+def test_a_missing_page_without_a_redirect_is_still_a_404(client, make_post):
+    Redirect.objects.create(old_path="/somewhere/", post=make_post())
     assert client.get("/nowhere/").status_code == 404
+    assert client.get("/somewhere/").status_code == 301
 
 
 def test_variants_of_an_old_url():

@@ -179,6 +179,7 @@ def test_rss_items_carry_every_field(client, posts):
 @pytest.mark.parametrize("url", [*FEEDS, "/rss.xml"])
 def test_feeds_carry_published_posts_only(client, posts, url):
     body = client.get(url).content.decode()
+    assert "Second piece" in body
     for title in ("Draft piece", "Review piece", "Future piece", "Former piece"):
         assert title not in body, (url, title)
 
@@ -199,14 +200,6 @@ def test_a_scheduled_post_is_updated_when_it_went_live(client, make_post):
     )  # fmt: skip
     [entry] = parsed(client, "/feed.xml")[1].entries
     assert entry.updated_parsed[:6] == entry.published_parsed[:6] == (2025, 6, 2, 8, 0, 0)
-
-
-def test_a_listing_feed_with_only_unpublished_posts_is_not_found(client, make_post, make_author):
-    author = make_author("Hidden", slug="hidden")
-    make_post(authors=[author], tags=["secret"], status=Post.Status.DRAFT)
-    assert client.get("/authors/hidden/feed.xml").status_code == 404
-    assert client.get("/tags/secret/feed.xml").status_code == 404
-    assert client.get("/tags/unknown/feed.xml").status_code == 404
 
 
 def test_a_post_without_authors_summary_or_image(client, make_post):

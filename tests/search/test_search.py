@@ -151,6 +151,7 @@ def test_an_empty_query_prompts_and_searches_nothing(client, make_post, django_a
         assert f"<title>Search · {settings.QUIRE_SITE_NAME}</title>" in page
         assert "Type a few words" in page and "<article" not in page
     assert client.get("/search/").status_code == 200
+    assert "<article" in client.get("/search/", {"q": "anything"}).content.decode()
 
 
 def test_no_match_says_so(client, make_post):
@@ -254,14 +255,23 @@ def test_bylines_follow_new_co_authors_renames_and_removals(client, make_post, m
     assert found(client, "halvorsen") == []
 
 
+def test_a_byline_set_in_one_write_is_searched(client, make_post, make_author):
+    post = make_post("Bylined", authors=[make_author("Ada Byron")])
+    post.set_authors([make_author("Ingrid Solvang")])
+    assert found(client, "solvang") == ["Bylined"]
+    assert found(client, "byron") == []
+
+
 def test_a_deleted_post_is_gone(client, make_post):
     post = make_post("Ephemeral mayfly")
+    assert found(client, "mayfly") == ["Ephemeral mayfly"]
     post.delete()
     assert found(client, "mayfly") == []
 
 
 def test_an_edited_body_is_searched_as_text(client, make_post):
     post = make_post("Edited", body="First version.")
+    assert found(client, "first") == ["Edited"]
     post.body = "Second version about **lichens** and [moss](https://example.org/href-word)."
     post.save()
     assert found(client, "lichens") == ["Edited"]
