@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     # The apps by concern; each depends only on those above it (see README, "Where things are").
+    "pagecache",
     "media",
     "posts",
     "search",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     # Before anything reads the path or the query string: a control character in either is refused.
     "posts.middleware.refuse_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and everything else: a cached page is answered with no more work than this.
+    "pagecache.middleware.page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,13 +158,43 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REDIS_URL = os.environ.get("REDIS_URL")
+# Without Redis, pages are cached in files: every worker on this machine shares them, as
+# purges must reach every worker (an in-process cache would keep serving a purged page).
+PAGE_CACHE_DIR = Path(os.environ.get("QUIRE_PAGE_CACHE_DIR", BASE_DIR / "cache"))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "quire",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "pagecache.backends.FileCache",
+            "LOCATION": PAGE_CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    ),
 }
+QUIRE_PAGE_CACHE = "pages"
+# How long the page cache keeps a page at most (0: off); purges end it sooner.
+QUIRE_PAGE_CACHE_SECONDS = int(os.environ.get("QUIRE_PAGE_CACHE_SECONDS", "86400"))
+# The query parameters public pages read (listings, search, sitemap files): others (utm_source…)
+# share the page's cache entry.
+QUIRE_PAGE_CACHE_PARAMS = ("page", "q", "p")
+# Cache-Control of public pages: browsers revalidate (ETag) after max-age; Varnish or a CDN keeps
+# them for s-maxage and may serve them stale while refetching.
+QUIRE_CACHE_MAX_AGE = int(os.environ.get("QUIRE_CACHE_MAX_AGE", "0"))
+QUIRE_CACHE_S_MAXAGE = int(os.environ.get("QUIRE_CACHE_S_MAXAGE", "300"))
+QUIRE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("QUIRE_CACHE_STALE_WHILE_REVALIDATE", "60"))
+# Caches in front (Varnish, a CDN's purge endpoint) told of every purge: a PURGE with the keys
+# in a Surrogate-Key header.
+QUIRE_CACHE_PURGE_URLS = env_list("QUIRE_CACHE_PURGE_URLS", [])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

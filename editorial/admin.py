@@ -269,7 +269,7 @@ class PostAdmin(admin.ModelAdmin):
     def post_allowed(self, request, post_id, permission):
         """The post with everything its page prints, 404 if the admin hides it from this user,
         403 if `permission` refuses it."""
-        post = get_object_or_404(self.get_queryset(request).for_listing(), pk=post_id)
+        post = get_object_or_404(self.get_queryset(request).for_page(), pk=post_id)
         if not permission(request, post):
             raise PermissionDenied
         return post

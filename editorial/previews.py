@@ -143,7 +143,7 @@ def public_view(request, token):
     except PreviewExpired:
         page = render(request, "editorial/preview_expired.html", status=410)
         return _private(page, shared=True)
-    post = Post.objects.for_listing().get(pk=link.post_id)
+    post = Post.objects.for_page().get(pk=link.post_id)
     return render_preview(request, post, shared=True, link=link)
 
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 
 class PostsConfig(AppConfig):
@@ -21,3 +21,36 @@ class PostsConfig(AppConfig):
         for model in (Tag, Author, Section):
             pre_save.connect(fill_blank_slug, sender=model, dispatch_uid=f"slug_{model.__name__}")
         file_replaced.connect(show_replaced_file, dispatch_uid="show_replaced_file")
+        self.purge_pages_on_change()
+
+    def purge_pages_on_change(self):
+        """Every change a reader could see reaches the page cache (see posts.caching)."""
+        from taggit.models import Tag
+
+        from media.models import Image
+
+        from . import caching
+        from .models import Author, Byline, Post, Section
+
+        receivers = [
+            (pre_save, caching.remember_stored, Post),
+            (post_save, caching.post_saved, Post),
+            (pre_delete, caching.post_deleting, Post),
+            (post_delete, caching.post_deleted, Post),
+            (m2m_changed, caching.tags_changed, Post.tags.through),
+            (post_save, caching.tagged_item_loaded, Post.tags.through),
+            (post_save, caching.byline_saved, Byline),
+            (post_delete, caching.byline_saved, Byline),
+            (m2m_changed, caching.bylines_set, Byline),
+            (post_save, caching.author_changed, Author),
+            (post_delete, caching.author_changed, Author),
+            (post_save, caching.tag_changed, Tag),
+            (post_delete, caching.tag_changed, Tag),
+            (post_save, caching.section_changed, Section),
+            (post_delete, caching.section_changed, Section),
+            (post_save, caching.image_changed, Image),
+            (pre_delete, caching.image_changed, Image),
+        ]
+        for signal, receiver, sender in receivers:
+            uid = f"pagecache.{receiver.__name__}.{sender.__name__}.{id(signal)}"
+            signal.connect(receiver, sender=sender, dispatch_uid=uid)

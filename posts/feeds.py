@@ -4,6 +4,7 @@ Every entry carries the whole article as HTML, a summary, every author of the by
 categories and the featured image as Media RSS <media:content>; every URL in them is absolute.
 """
 
+import contextvars
 import mimetypes
 import re
 
@@ -17,9 +18,12 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from . import caching
 from .models import Author, Post, Section
 
 FEED_LENGTH = 20
+# The posts of the feed being built (a Feed instance serves every request, in any thread).
+_items: contextvars.ContextVar[list] = contextvars.ContextVar("feed_items")
 # Feed readers show the image across their column: the rendition at least this wide.
 FEED_IMAGE_WIDTH = 960
 
@@ -147,7 +151,9 @@ class LatestPosts(Feed):
         return Post.objects.published()
 
     def items(self, obj=None):
-        return self.posts(obj).for_listing()[:FEED_LENGTH]
+        items = list(self.posts(obj).for_page()[:FEED_LENGTH])
+        _items.set(items)
+        return items
 
     def item_title(self, post):
         return post.title
@@ -177,8 +183,17 @@ class LatestPosts(Feed):
     def item_categories(self, post):
         return [tag.name for tag in post.tag_list]
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        return caching.public(response, request.feed_keys)
+
+    def listing_key(self, obj) -> str:
+        return caching.LISTS
+
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
+        # What the page cache keeps the feed for: its listing and every entry in it.
+        request.feed_keys = {self.listing_key(obj), *caching.shown(_items.get())}
         domain, secure = get_current_site(request).domain, request.is_secure()
         origin = add_domain(domain, "", secure)
         for item in feed.items:
@@ -215,6 +230,9 @@ class ListingFeed(LatestPosts):
 class TagFeed(ListingFeed):
     model = Tag
 
+    def listing_key(self, tag):
+        return caching.tag_key(tag.pk)
+
     def link(self, tag):
         return reverse("posts:tag", kwargs={"slug": tag.slug})
 
@@ -225,12 +243,18 @@ class TagFeed(ListingFeed):
 class AuthorFeed(ListingFeed):
     model = Author
 
+    def listing_key(self, author):
+        return caching.author_key(author.pk)
+
     def posts(self, author):
         return Post.objects.published().filter(authors=author)
 
 
 class SectionFeed(ListingFeed):
     model = Section
+
+    def listing_key(self, section):
+        return caching.section_key(section.pk)
 
     def posts(self, section):
         return Post.objects.published().filter(section=section)

@@ -7,6 +7,7 @@ so what an editor previews is byte for byte what readers get.
 
 import html
 import re
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -163,9 +164,65 @@ def description(fragment: str, length: int = DESCRIPTION_LENGTH) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def reading_minutes(body_html: str) -> int:
+def reading_minutes(words: int) -> int:
     """Words / 230, rounded to the nearest minute (halves up), and never less than one."""
-    return max(1, (2 * word_count(body_html) + WORDS_PER_MINUTE) // (2 * WORDS_PER_MINUTE))
+    return max(1, (2 * words + WORDS_PER_MINUTE) // (2 * WORDS_PER_MINUTE))
+
+
+# A table of contents is worth printing from this many <h2>/<h3> headings.
+TOC_MIN_HEADINGS = 3
+_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _HeadingReader(HTMLParser):
+    """One pass over body HTML: its <h2>/<h3> headings that carry an id, as text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headings: list[dict] = []
+        self._heading: dict | None = None
+        self._skip_depth = 0  # inside a footnote reference: "[1]" is no part of a heading's text
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self._skip_depth:
+            self._skip_depth += tag not in _VOID
+        elif tag == "sup" and "footnote-ref" in (attrs.get("class") or "").split():
+            self._skip_depth = 1
+        elif tag in ("h2", "h3") and attrs.get("id"):
+            self._heading = {"id": attrs["id"], "text": "", "level": int(tag[1])}
+
+    def handle_endtag(self, tag):
+        if self._skip_depth:
+            self._skip_depth -= 1
+        elif self._heading is not None and tag == f"h{self._heading['level']}":
+            self._heading["text"] = " ".join(self._heading["text"].split())
+            if self._heading["text"]:
+                self.headings.append(self._heading)
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading is not None and not self._skip_depth:
+            self._heading["text"] += data
+
+
+def table_of_contents(body_html: str) -> list[dict]:
+    """The body's headings as a tree, each <h3> under the <h2> before it ({"id", "text",
+    "children"}), or [] for a short piece. Stored with the post: pages only print it."""
+    reader = _HeadingReader()
+    reader.feed(body_html)
+    reader.close()
+    if len(reader.headings) < TOC_MIN_HEADINGS:
+        return []
+    top = min(heading["level"] for heading in reader.headings)
+    tree: list[dict] = []
+    for heading in reader.headings:
+        entry = {"id": heading["id"], "text": heading["text"], "children": []}
+        if heading["level"] > top and tree:
+            tree[-1]["children"].append(entry)
+        else:
+            tree.append(entry)
+    return tree
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:

@@ -111,10 +111,38 @@ class PostQuerySet(models.QuerySet):
         moment comes, on every page at once: no job has to run."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def for_listing(self):
-        """Everything a listing or a post's page prints, in a fixed number of queries whatever
-        the page holds."""
+    def for_page(self):
+        """Everything a post's page or a feed entry prints, in a fixed number of queries however
+        many posts there are."""
         return self.select_related("image", "section").prefetch_related("authors", "tags")
+
+    def for_listing(self):
+        """What a listing prints of each post, in a fixed number of queries: no Markdown, no
+        body, nothing only the post's own page shows."""
+        return self.for_page().defer(*LISTING_LEAVES_OUT)
+
+    def around(self, post) -> tuple["Post | None", "Post | None"]:
+        """The posts of this queryset just before and just after `post` by publication date
+        (ties broken by id, as listings order them), in one query."""
+        earlier = self.filter(
+            models.Q(published_at__lt=post.published_at)
+            | models.Q(published_at=post.published_at, pk__lt=post.pk)
+        ).order_by("-published_at", "-pk")
+        later = self.filter(
+            models.Q(published_at__gt=post.published_at)
+            | models.Q(published_at=post.published_at, pk__gt=post.pk)
+        ).order_by("published_at", "pk")
+        both = Post.objects.filter(
+            models.Q(pk=models.Subquery(earlier.values("pk")[:1]))
+            | models.Q(pk=models.Subquery(later.values("pk")[:1]))
+        ).only("title", "slug", "published_at", "published_offset")
+        previous = following = None
+        for other in both:
+            if (other.published_at, other.pk) < (post.published_at, post.pk):
+                previous = other
+            else:
+                following = other
+        return previous, following
 
     def showing(self, image_id, file_name):
         """The posts that show a library image, as the featured image or in the text; the
@@ -122,9 +150,19 @@ class PostQuerySet(models.QuerySet):
         return self.filter(models.Q(image=image_id) | body_shows(file_name))
 
 
+# The columns no listing card prints: the heaviest ones.
+LISTING_LEAVES_OUT = ("body", "body_html", "toc", "excerpt", "front_matter", "canonical_url")
+
+
 def body_shows(file_name) -> models.Q:
     """A post's text shows a library file when its Markdown names the file."""
     return models.Q(body__contains=file_name)
+
+
+# What Post.render_markup() derives, stored whenever the Markdown changes.
+DERIVED_FROM_MARKDOWN = (
+    "body_html", "excerpt_html", "toc", "word_count", "reading_minutes", "summary",
+)  # fmt: skip
 
 
 class Post(models.Model):
@@ -140,12 +178,17 @@ class Post(models.Model):
     )
     body = models.TextField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # Derived from body_html on save, so that no page parses HTML to print them.
+    toc = models.JSONField("table of contents", default=list, blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     excerpt = models.TextField(
         blank=True,
         help_text="Markdown. Leave empty to use the text before the excerpt separator.",
     )
     excerpt_html = models.TextField(blank=True, editable=False)
+    # The excerpt as plain text cut for a meta description, derived on save.
+    summary = models.CharField(max_length=200, blank=True, editable=False)
     excerpt_separator = models.CharField(
         max_length=50, blank=True, default=markup.DEFAULT_EXCERPT_SEPARATOR
     )
@@ -239,7 +282,7 @@ class Post(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
             self.render_markup()
-            derived |= {"body_html", "excerpt_html", "reading_minutes"}
+            derived |= set(DERIVED_FROM_MARKDOWN)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
         old_slug = getattr(self, "_stored_slug", None)
@@ -288,7 +331,8 @@ class Post(models.Model):
         ids = dict.fromkeys(getattr(author, "pk", author) for author in authors)
         # Within an import or an admin save (already atomic) this costs no savepoint.
         with transaction.atomic(savepoint=False):
-            Byline.objects.filter(post=self).delete()
+            # Through the related manager, each deleted row knows its post (see posts.caching).
+            self.bylines.all().delete()
             Byline.objects.bulk_create(
                 Byline(post=self, author_id=pk, position=index) for index, pk in enumerate(ids)
             )
@@ -310,7 +354,10 @@ class Post(models.Model):
         )
         self.body_html = responsive_images(body_html)
         self.excerpt_html = responsive_images(excerpt_html)
-        self.reading_minutes = markup.reading_minutes(self.body_html)
+        self.toc = markup.table_of_contents(self.body_html)
+        self.word_count = markup.word_count(self.body_html)
+        self.reading_minutes = markup.reading_minutes(self.word_count)
+        self.summary = markup.description(self.excerpt_html)
 
     def images_missing_alt(self) -> list[str]:
         """The images readers who cannot see them would get nothing for: each one's URL."""
@@ -355,7 +402,7 @@ class Post(models.Model):
     @property
     def meta_description(self):
         """The description, else the excerpt as plain text cut at a word boundary."""
-        return self.description or markup.description(self.excerpt_html)
+        return self.description or self.summary
 
     @property
     def published_local(self):

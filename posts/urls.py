@@ -1,8 +1,8 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from . import feeds, views
-from .sitemaps import SITEMAPS
+from . import caching, feeds, views
+from .sitemaps import SITEMAPS, URLSet
 
 app_name = "posts"
 
@@ -22,6 +22,17 @@ urlpatterns = [
     path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
     path("feed.xml", feeds.LatestPosts(), name="feed"),
     path("rss.xml", feeds.LatestPostsRss(), name="rss"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        caching.public_view(index, [caching.SITEMAP]),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "posts:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        caching.public_view(sitemap, [caching.SITEMAP]),
+        {"sitemaps": SITEMAPS, "template_name": URLSet()},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -12,15 +12,24 @@ from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from taggit.models import Tag
 
-from . import article, citations, listings, markup
+from . import article, caching, citations, listings, markup
+from .caching import LISTS, archive_key, author_key, post_key, section_key, tag_key
 from .models import Author, Post, Section
+from .pagination import ListingPaginator
 
 
-def paginate(request, queryset, allow_empty=True):
-    """One page of a listing; a page number that does not exist is a 404, not page 1."""
-    paginator = Paginator(
-        queryset, settings.QUIRE_POSTS_PER_PAGE, allow_empty_first_page=allow_empty
-    )
+def paginate(request, queryset, allow_empty=True, *, listing=None):
+    """One page of a listing; a page number that does not exist is a 404, not page 1.
+
+    `listing` ((name, keys)) names a public listing, whose pages start at remembered posts
+    (see posts.pagination); other lists are counted and sliced.
+    """
+    per_page, options = settings.QUIRE_POSTS_PER_PAGE, {"allow_empty_first_page": allow_empty}
+    if listing is None:
+        paginator = Paginator(queryset, per_page, **options)
+    else:
+        name, keys = listing
+        paginator = ListingPaginator(queryset, per_page, name=name, keys=keys, **options)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -52,23 +61,26 @@ def listing_context(request, page, *, title, description, **context):
     }
 
 
-def render_listing(request, queryset, *, title, description, **context):
+def render_listing(request, queryset, *, keys, title, description, **context):
     """A tag, author, section or archive page; with no public post it does not exist for
-    readers."""
-    page = paginate(request, queryset.for_listing(), allow_empty=False)
+    readers. `keys` name the listing, for the page cache."""
+    name = "-".join(sorted(keys))
+    page = paginate(request, queryset.for_listing(), allow_empty=False, listing=(name, keys))
     context = listing_context(request, page, title=title, description=description, **context)
-    return render(request, "posts/listing.html", context)
+    response = render(request, "posts/listing.html", context)
+    return caching.public(response, {*keys, *caching.shown(page)})
 
 
 def home(request):
-    page = paginate(request, Post.objects.published().for_listing())
+    page = paginate(request, Post.objects.published().for_listing(), listing=("home", [LISTS]))
     site_name, tagline = settings.QUIRE_SITE_NAME, settings.QUIRE_SITE_TAGLINE
     context = listing_context(
         request, page, title="", description=tagline or f"The latest articles from {site_name}."
     )
     if page.number == 1:
         context["json_ld"] = article.json_ld(website_data(request))
-    return render(request, "posts/home.html", context)
+    response = render(request, "posts/home.html", context)
+    return caching.public(response, {LISTS, *caching.shown(page)})
 
 
 def website_data(request) -> dict:
@@ -92,9 +104,11 @@ def website_data(request) -> dict:
 
 
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.published().for_listing(), slug=slug)
-    context = {"post": post, "article": article.build(request, post)}
-    return render(request, "posts/detail.html", context)
+    post = get_object_or_404(Post.objects.published().for_page(), slug=slug)
+    extras = article.build(request, post)
+    response = render(request, "posts/detail.html", {"post": post, "article": extras})
+    linked = [other for other in (extras.previous, extras.next, *extras.related) if other]
+    return caching.public(response, {*caching.shown([post]), *(post_key(o.pk) for o in linked)})
 
 
 def post_bibtex(request, slug):
@@ -111,7 +125,8 @@ def post_bibtex(request, slug):
     if key != post.slug:
         disposition += f"; filename*=UTF-8''{quote(post.slug, safe='')}.bib"
     response["Content-Disposition"] = disposition
-    return response
+    authors = {author_key(author.pk) for author in post.authors.all()}
+    return caching.public(response, {post_key(post.pk), *authors})
 
 
 def tag_posts(request, slug):
@@ -120,6 +135,7 @@ def tag_posts(request, slug):
     return render_listing(
         request,
         posts,
+        keys={tag_key(tag.pk)},
         title=tag.name,
         description=f"Articles on {tag.name} from {settings.QUIRE_SITE_NAME}.",
         heading=tag.name,
@@ -139,6 +155,7 @@ def author_posts(request, slug):
     return render_listing(
         request,
         posts,
+        keys={author_key(author.pk)},
         title=author.name,
         description=description,
         heading=author.name,
@@ -159,6 +176,7 @@ def section_posts(request, slug):
     return render_listing(
         request,
         posts,
+        keys={section_key(section.pk)},
         title=section.name,
         description=description,
         heading=section.name,
@@ -181,6 +199,7 @@ def archive(request, year, month=None):
     return render_listing(
         request,
         posts,
+        keys={archive_key(year, month)},
         title=heading,
         description=f"Articles published in {heading} in {settings.QUIRE_SITE_NAME}.",
         heading=heading,
@@ -209,14 +228,15 @@ def tags_index(request):
         "meta_description": f"Every topic {site_name} has written on, with its articles.",
         "canonical_url": request.build_absolute_uri(reverse("posts:tags")),
     }
-    return render(request, "posts/tags.html", context)
+    return caching.public(render(request, "posts/tags.html", context), {LISTS})
 
 
 def robots_txt(request):
     """Crawlers may read every public page; the sitemap, by its absolute URL, lists them."""
     sitemap = request.build_absolute_uri(reverse("posts:sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}"]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    return caching.public(response, ())
 
 
 # An uploaded file is only ever an image: were anything else to slip through, a browser must

@@ -1,11 +1,14 @@
-"""The SQLite search index: the FTS5 table `posts_search`, made by migration 0007.
+"""The search index: a row for every post, public or not, written whenever a post changes.
 
-Its rowid is the post's id and it holds every post, public or not, as plain text (the readers'
-gate, `Post.objects.published()`, is applied when searching, so a scheduled post becomes findable
-at its moment without any job running). PostgreSQL needs no table: it builds its vectors from the
-posts' own columns when searching.
+SQLite keeps it in the FTS5 table `posts_search` (made by migration posts 0007), its rowid the
+post's id. PostgreSQL keeps it in `SearchDocument` (search.models): the body as plain text, for
+snippets, and the stored weighted vector (title A; description, tags and authors B; body C),
+GIN-indexed. Both are written from the same text, the body read with `plain_text()`.
 
-The signals in `search.signals` keep the table up to date. Writes that bypass signals
+The readers' gate, `Post.objects.published()`, is applied when searching, so a scheduled post
+becomes findable at its moment without any job running.
+
+The signals in `search.signals` keep the index up to date. Writes that bypass signals
 (`bulk_create`, `QuerySet.update`) must call `reindex(post_ids)`, or run inside `deferred()`,
 which reindexes every post saved within it once, on the way out.
 """
@@ -15,24 +18,30 @@ import contextvars
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import F
 
 from posts.markup import plain_text
-from posts.models import Post
+from posts.models import Byline, Post
 
-from .text import segment, single_spaced
+from .models import SearchDocument
+from .text import GT, LT, segment, single_spaced
 
 TABLE = "posts_search"
 INSERT_SQL = (
     f"INSERT INTO {TABLE} (rowid, title, description, tags, authors, body) "
     "VALUES (%s, %s, %s, %s, %s, %s)"
 )
-# Posts reindexed per statement.
+# Posts read and written per statement.
 CHUNK = 500
+# Stemmed English on both databases: "port" finds "ports" (FTS5's porter tokenizer there).
+POSTGRES_CONFIG = "english"
+# PostgreSQL's parser reads "<word>" as a tag and skips it: its text has LT and GT instead.
+_PARSER_SAFE = str.maketrans({"<": LT, ">": GT})
 
 
 def document(title, description, tags, authors, body_html) -> tuple[str, str, str, str, str]:
-    """A post's row of the index: its text, the Markdown body as plain text."""
+    """A post's row of the FTS5 table: its text, the Markdown body as plain text."""
     body = plain_text(body_html or "")
     return tuple(
         segment(single_spaced(text))
@@ -40,9 +49,9 @@ def document(title, description, tags, authors, body_html) -> tuple[str, str, st
     )
 
 
-def is_indexed(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether posts are kept in the FTS5 table on this database (SQLite only)."""
-    return connections[using].vendor == "sqlite"
+def postgres_text(text: str | None) -> str:
+    """Text as PostgreSQL parses it for the index and snippets: single-spaced, parser-safe."""
+    return single_spaced(text).translate(_PARSER_SAFE)
 
 
 def reindex(post_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS):
@@ -50,53 +59,112 @@ def reindex(post_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS):
 
     Within `deferred()` the ids are only noted, for one reindex on the way out.
     """
-    if not is_indexed(using):
-        return
     ids = {int(pk) for pk in post_ids if pk is not None}
     pending = _deferred.get()
     if pending is not None:
         pending[using] |= ids
         return
-    ids = sorted(ids)
-    for first in range(0, len(ids), CHUNK):
-        _reindex_chunk(ids[first : first + CHUNK], using)
+    _write_all(sorted(ids), using)
 
 
 def rebuild(using: str = DEFAULT_DB_ALIAS):
-    """The whole index written afresh: after a bulk load, or a change of how posts are indexed."""
-    if not is_indexed(using):
-        return
+    """The whole index written afresh, in one transaction: after a bulk load, or a change of how
+    posts are indexed. Readers keep the old index until it commits."""
+    with transaction.atomic(using=using):
+        if connections[using].vendor == "postgresql":
+            SearchDocument.objects.using(using).delete()
+        else:
+            _recreate_fts5_table(using)
+        pks = Post.objects.using(using).order_by("pk").values_list("pk", flat=True)
+        _write_all(list(pks), using)
+        if connections[using].vendor == "sqlite":
+            with connections[using].cursor() as cursor:
+                # One segment instead of many: each lookup then reads one b-tree, not dozens.
+                cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+
+
+def _recreate_fts5_table(using: str):
+    """An empty FTS5 table, as defined before: deleting its rows would re-read every one."""
     with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
-    pks = Post.objects.using(using).order_by("pk").values_list("pk", flat=True)
-    reindex(list(pks), using)
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [TABLE])
+        (definition,) = cursor.fetchone()
+        cursor.execute(f"DROP TABLE {TABLE}")
+        cursor.execute(definition)
 
 
-def _reindex_chunk(ids: list[int], using: str):
-    posts = (
-        Post.objects.using(using)
-        .filter(pk__in=ids)
-        .only("pk", "title", "description", "body_html")
-        .prefetch_related("authors", "tags")
+def _write_all(ids: list[int], using: str):
+    write = _write_documents if connections[using].vendor == "postgresql" else _write_fts5
+    for first in range(0, len(ids), CHUNK):
+        chunk = ids[first : first + CHUNK]
+        write(_texts(chunk, using), chunk, using)
+
+
+def _texts(ids: list[int], using: str) -> list[tuple]:
+    """(pk, title, description, tag names, byline names, body_html) of the posts that exist."""
+    tags, authors = defaultdict(list), defaultdict(list)
+    items = Post.tags.through.objects.using(using).filter(
+        object_id__in=ids,
+        content_type__app_label=Post._meta.app_label,
+        content_type__model=Post._meta.model_name,
     )
-    rows = [
-        (
-            post.pk,
-            *document(
-                post.title,
-                post.description,
-                [tag.name for tag in post.tags.all()],
-                [author.name for author in post.authors.all()],
-                post.body_html,
-            ),
+    for post_id, name in items.order_by("id").values_list("object_id", "tag__name"):
+        tags[post_id].append(name)
+    bylines = Byline.objects.using(using).filter(post__in=ids)
+    bylines = bylines.order_by("post_id", F("position").asc(nulls_last=True), "id")
+    for post_id, name in bylines.values_list("post_id", "author__name"):
+        authors[post_id].append(name)
+    posts = Post.objects.using(using).filter(pk__in=ids).order_by("pk")
+    return [
+        (pk, title, description, tags[pk], authors[pk], body_html)
+        for pk, title, description, body_html in posts.values_list(
+            "pk", "title", "description", "body_html"
         )
-        for post in posts
     ]
+
+
+def _write_fts5(texts: list[tuple], ids: list[int], using: str):
+    rows = [(pk, *document(*text)) for pk, *text in texts]
     with connections[using].cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({placeholders})", ids)
         if rows:
             cursor.executemany(INSERT_SQL, rows)
+
+
+def _write_documents(texts: list[tuple], ids: list[int], using: str):
+    """One statement for the chunk: PostgreSQL weighs and stores the vectors itself."""
+    # A deleted post's bylines are deleted before it, and their signals write its document anew.
+    gone = set(ids).difference(text[0] for text in texts)
+    if gone:
+        SearchDocument.objects.using(using).filter(pk__in=gone).delete()
+    if not texts:
+        return
+    pks, titles, descriptions, tags, authors, bodies = zip(*texts, strict=True)
+    heads = [
+        " ".join([description, *tag_names, *author_names])
+        for description, tag_names, author_names in zip(descriptions, tags, authors, strict=True)
+    ]
+    table = SearchDocument._meta.db_table
+    vector = " || ".join(
+        f"setweight(to_tsvector(%(config)s, {column}), '{weight}')"
+        for column, weight in (("title", "A"), ("head", "B"), ("body", "C"))
+    )
+    sql = (
+        f"INSERT INTO {table} (post_id, body, vector) "
+        f"SELECT id, body, {vector} "
+        "FROM unnest(%(ids)s::bigint[], %(titles)s::text[], %(heads)s::text[], %(bodies)s::text[])"
+        " AS text (id, title, head, body) "
+        "ON CONFLICT (post_id) DO UPDATE SET body = excluded.body, vector = excluded.vector"
+    )
+    params = {
+        "config": POSTGRES_CONFIG,
+        "ids": list(pks),
+        "titles": [postgres_text(title) for title in titles],
+        "heads": [postgres_text(head) for head in heads],
+        "bodies": [postgres_text(plain_text(body_html or "")) for body_html in bodies],
+    }
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 _deferred: contextvars.ContextVar[dict | None] = contextvars.ContextVar(

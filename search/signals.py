@@ -1,5 +1,6 @@
-"""Keeping the SQLite index in step with posts, bylines, authors and tags: every change a
-signal reports reindexes the posts it touches. `SearchConfig.ready()` connects them."""
+"""Keeping the search index (FTS5 on SQLite, documents on PostgreSQL) in step with posts,
+bylines, authors and tags: every change a signal reports reindexes the posts it touches.
+`SearchConfig.ready()` connects them."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -7,7 +8,7 @@ from taggit.models import Tag
 
 from posts.models import Author, Byline, Post
 
-from .index import is_indexed, reindex
+from .index import reindex
 
 
 def _post_saved(sender, instance, using, **kwargs):
@@ -20,7 +21,7 @@ def _byline_changed(sender, instance, using, **kwargs):
 
 def _tagged_item_loaded(sender, instance, using, raw=False, **kwargs):
     """`loaddata` writes tagged items without the m2m_changed signal that tags.add() sends."""
-    if raw and is_indexed(using):
+    if raw:
         content_type = ContentType.objects.db_manager(using).get_for_id(instance.content_type_id)
         if content_type.model_class() is Post:
             reindex([instance.object_id], using)
@@ -45,7 +46,7 @@ def _relation_changed(sender, instance, action, reverse, pk_set, using, **kwargs
 
 def _remember_name(sender, instance, using, **kwargs):
     """An author's or tag's stored name, before a save that may rename it."""
-    if instance.pk is None or not is_indexed(using):
+    if instance.pk is None:
         instance._search_old_name = None
         return
     stored = sender._default_manager.using(using).filter(pk=instance.pk)
@@ -80,7 +81,7 @@ def _tag_saved(sender, instance, using, **kwargs):
 
 
 def _tag_deleting(sender, instance, using, **kwargs):
-    instance._search_post_ids = list(_tag_posts(instance, using)) if is_indexed(using) else []
+    instance._search_post_ids = list(_tag_posts(instance, using))
 
 
 def _tag_deleted(sender, instance, using, **kwargs):
@@ -88,7 +89,7 @@ def _tag_deleted(sender, instance, using, **kwargs):
 
 
 def connect_signals():
-    """Keep the FTS5 index in step with every post, byline and tag change a signal reports."""
+    """Keep the index in step with every post, byline and tag change a signal reports."""
     tagged = Post.tags.through
     receivers = [
         ("post_save", post_save, _post_saved, Post),

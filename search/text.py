@@ -39,7 +39,12 @@ _MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 
 def single_spaced(text: str | None) -> str:
     """Text without control characters or our delimiters, its words one space apart."""
-    return " ".join(_UNWANTED.sub(" ", text or "").split())
+    text = text or ""
+    if not text.isprintable():  # as is every unwanted character, and all whitespace but " "
+        text = _UNWANTED.sub(" ", text)
+    elif "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already single-spaced, as a body's plain text is
+    return " ".join(text.split())
 
 
 def clean_query(raw: str) -> str:
@@ -60,6 +65,8 @@ def fts5_query(query: str) -> str:
 
 def segment(text: str) -> str:
     """Each CJK character made a token of its own for FTS5 (see the module's docstring)."""
+    if text.isascii():  # the usual case, checked far faster than the pattern scans
+        return text
     return _CJK.sub(lambda match: f"{ZERO_WIDTH_SPACE}{match[0]}{ZERO_WIDTH_SPACE}", text)
 
 

@@ -4,6 +4,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from posts.models import Author, Post
@@ -19,6 +20,17 @@ def test_storage(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache(settings, tmp_path_factory):
+    """Each test starts with nothing cached: no page of another test's data is served. Cached
+    files go to the test's own folder, apart from any other run's."""
+    pages = settings.CACHES[settings.QUIRE_PAGE_CACHE]
+    if pages["BACKEND"].endswith("FileCache"):
+        pages = {**pages, "LOCATION": tmp_path_factory.mktemp("page-cache")}
+        settings.CACHES = {**settings.CACHES, settings.QUIRE_PAGE_CACHE: pages}
+    caches[settings.QUIRE_PAGE_CACHE].clear()
 
 
 @pytest.fixture

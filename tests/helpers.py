@@ -106,3 +106,20 @@ def add_form(author, **fields):
         "redirects-INITIAL_FORMS": "0",
     }
     return {**data, **fields}
+
+
+# With nothing cached, a public page also asks when the next scheduled post is due.
+SCHEDULE_LOOKUP = 1
+
+
+def assert_queries_cold_and_cached(client, url, queries, assert_num_queries):
+    """A public page costs `queries` (and the schedule lookup) with nothing cached, and no query
+    at all once cached, answering the same bytes."""
+    with assert_num_queries(queries + SCHEDULE_LOOKUP):
+        first = client.get(url)
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    with assert_num_queries(0):
+        again = client.get(url)
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content

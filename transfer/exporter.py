@@ -40,7 +40,7 @@ def export(folder: Path) -> int:
 def write_site(folder: Path) -> int:
     """Every post, the authors and the config written under `folder`; gives the posts' count."""
     posts = (
-        Post.objects.for_listing()
+        Post.objects.for_page()
         .prefetch_related(Prefetch("redirects", Redirect.objects.all()))
         .order_by("pk")
     )

@@ -1,26 +1,34 @@
 """Posts from Markdown files: validated as a batch, then written, each keyed by its source file.
 
-Each file is read once: its bytes go to a spool file on disk while it is validated, and are
-parsed again from there to be written, so what is stored is what was validated, and no more than
-one post's text is held in memory at a time, whatever the size of the site.
+Each file is read and parsed once: the post it became waits in a spool file on disk between
+validating and writing, so what is stored is what was validated, and memory holds the text of
+one chunk of posts at most (those an earlier import made, to compare), whatever the size of the
+site.
+
+Writing costs a fixed number of queries per post: the authors and tags a batch names, and the
+posts it may update, are read a chunk at a time, and tags and old URLs inserted likewise.
 
 The checks a file must pass, and the `Plan` each file becomes, are in `validation`.
 """
 
+import pickle
 import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from editorial import revisions
 from editorial.models import Revision
+from pagecache import purging
 from posts.markup import counted
 from posts.models import Author, Post, Redirect, Section, post_path
 from posts.slugs import readable_slug
@@ -49,6 +57,7 @@ class Batch:
     # What Liquid's post_url and link resolve against: names and keys of the batch's posts.
     slugs_by_name: dict[str, str] = field(default_factory=dict)
     authors: dict[str, Author] = field(default_factory=dict)
+    stored_authors: dict[str, Author] = field(default_factory=dict)  # by slug, see look_up()
     tags: dict[str, Tag] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
     new_authors: int = 0
@@ -63,6 +72,10 @@ class Batch:
 
     def close(self):
         self.spool.close()
+
+    @cached_property
+    def post_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(Post)
 
     # Validating
 
@@ -101,7 +114,9 @@ class Batch:
                         )
                     )
             plan = Plan(source, post.slug, old_urls, post.notes, status=status(post, source))
-            plan.spooled = (self.spool.tell(), self.spool.write(raw))
+            plan.bylines = post.authors
+            plan.tags = list(dict.fromkeys(post.tags + post.categories))
+            plan.spooled = (self.spool.tell(), self.spool.write(pickle.dumps(post)))
             plan.scheduled = (
                 plan.status == Post.Status.PUBLISHED and post.published_at > timezone.now()
             )
@@ -127,36 +142,70 @@ class Batch:
     def write(self, on_file=lambda: None):
         """Each planned post created, updated or left alone; call inside a transaction."""
         # Bylines and tags are bulk-created, which no signal reports: index each post once, last.
-        with search.deferred():
+        # The page cache is purged once, for every key the batch's writes named.
+        with purging.batch(), search.deferred():
+            self.look_up()
             self.write_each(on_file)
 
+    def look_up(self):
+        """The batch's authors (by slug) and tags that exist already, a few queries in all."""
+        slugs = {
+            author_profile(plan.source.site, key)["slug"]
+            for plan in self.plans
+            for key in plan.bylines
+        }
+        slugs.discard("")
+        names = {name for plan in self.plans for name in plan.tags}
+        for model, field_name, values, found in (
+            (Author, "slug", sorted(slugs), self.stored_authors),
+            (Tag, "name", sorted(names), self.tags),
+        ):
+            for start in range(0, len(values), CHUNK):
+                chunk = values[start : start + CHUNK]
+                for row in model.objects.filter(**{f"{field_name}__in": chunk}):
+                    found[getattr(row, field_name)] = row
+
     def write_each(self, on_file):
-        for plan in self.plans:
-            on_file()
-            start, size = plan.spooled
-            self.spool.seek(start)
-            post = read(plan.source, self.spool.read(size))
-            body, body_notes = self.convert(plan.source, post, post.body, post.body_line)
-            excerpt, excerpt_notes = self.convert(
-                plan.source, post, post.excerpt, post.lines.get("excerpt")
+        for start in range(0, len(self.plans), CHUNK):
+            chunk = self.plans[start : start + CHUNK]
+            stored = self.stored(chunk)
+            for plan in chunk:
+                on_file()
+                self.write_one(plan, stored.get(plan.post_id))
+            self.flush()
+
+    def stored(self, plans: list[Plan]) -> dict[int, Post]:
+        """The posts earlier imports made from these files, with what a re-import compares."""
+        ids = [plan.post_id for plan in plans if plan.post_id is not None]
+        if not ids:
+            return {}
+        posts = Post.objects.select_related("section").only("pk", "section", *STORED_FIELDS)
+        return posts.prefetch_related("authors", "tags", "redirects").in_bulk(ids)
+
+    def write_one(self, plan: Plan, stored: Post | None):
+        """One file's post, its Jekyll syntax converted, created or brought up to date."""
+        start, size = plan.spooled
+        self.spool.seek(start)
+        # Only this batch wrote the spool, and only what validate() parsed.
+        post: ParsedPost = pickle.loads(self.spool.read(size))
+        body, body_notes = self.convert(plan.source, post, post.body, post.body_line)
+        excerpt, excerpt_notes = self.convert(
+            plan.source, post, post.excerpt, post.lines.get("excerpt")
+        )
+        plan.notes = plan.notes + body_notes + excerpt_notes
+        if post.image_url and not post.image_url.startswith(("/", "http://", "https://")):
+            site_path = plan.source.site.baseurl + "/" + post.image_url
+            plan.notes.append(
+                f"image {post.image_url!r} is relative to the site: stored as {site_path!r}"
             )
-            plan.notes = plan.notes + body_notes + excerpt_notes
-            if post.image_url and not post.image_url.startswith(("/", "http://", "https://")):
-                site_path = plan.source.site.baseurl + "/" + post.image_url
-                plan.notes.append(
-                    f"image {post.image_url!r} is relative to the site: stored as {site_path!r}"
-                )
-                post.image_url = site_path
-            fields = stored_fields(post, body, excerpt, plan)
-            # A file outside any collection says nothing of sections: an editor's choice stays.
-            if plan.source.collection != "posts":
-                fields["section"] = self.section(plan.source)
-            authors = list(dict.fromkeys(self.author(plan.source, key) for key in post.authors))
-            tags = [self.tag(name) for name in dict.fromkeys(post.tags + post.categories)]
-            plan.outcome = self.save(plan, fields, authors, tags)
-            if len(self.pending) >= CHUNK:
-                self.flush()
-        self.flush()
+            post.image_url = site_path
+        fields = stored_fields(post, body, excerpt, plan)
+        # A file outside any collection says nothing of sections: an editor's choice stays.
+        if plan.source.collection != "posts":
+            fields["section"] = self.section(plan.source)
+        authors = list(dict.fromkeys(self.author(plan.source, key) for key in post.authors))
+        tags = [self.tag(name) for name in dict.fromkeys(post.tags + post.categories)]
+        plan.outcome = self.save(plan, fields, authors, tags, stored)
 
     def convert(self, source: Source, post: ParsedPost, text: str, first_line: int | None):
         """Jekyll's Liquid and kramdown syntax turned into plain Markdown, with notes."""
@@ -194,7 +243,10 @@ class Batch:
         known = {"slug": slug} if slug else {"name": profile["name"]}
         known_as = slug or profile["name"]
         if known_as not in self.authors:
-            author = Author.objects.filter(**known).first()
+            if slug:
+                author = self.stored_authors.get(slug)
+            else:
+                author = Author.objects.filter(**known).first()
             if author is None:
                 author = Author(slug=slug, **profile)
                 author.save()
@@ -208,12 +260,10 @@ class Batch:
         return self.authors[known_as]
 
     def tag(self, name: str) -> Tag:
+        """The tag of that name: look_up() found those that exist, so any other is new."""
         if name not in self.tags:
-            tag = Tag.objects.filter(name=name).first()
-            if tag is None:
-                tag = Tag.objects.create(name=name)
-                self.new_tags += 1
-            self.tags[name] = tag
+            self.tags[name] = Tag.objects.create(name=name)
+            self.new_tags += 1
         return self.tags[name]
 
     def section(self, source: Source) -> Section | None:
@@ -231,23 +281,26 @@ class Batch:
             self.sections[label] = section
         return self.sections[label]
 
-    def save(self, plan: Plan, fields: dict, authors: list[Author], tags: list[Tag]) -> str:
-        """Create the post, or bring the one from this source up to date; say which."""
-        if plan.post_id is None:
+    def save(
+        self, plan: Plan, fields: dict, authors: list[Author], tags: list[Tag], stored: Post | None
+    ) -> str:
+        """Create the post, or bring `stored`, the one from this source, up to date; say which."""
+        if stored is None:
             post = Post(source=plan.source.key, **fields)
             post.save()
             outcome = "created"
         else:
-            post = Post.objects.select_related("section").get(pk=plan.post_id)
             known = (
-                [author.pk for author in post.authors.all()],
-                {tag.pk for tag in post.tags.all()},
-                set(post.redirects.values_list("old_path", flat=True)),
+                [author.pk for author in stored.authors.all()],
+                {tag.pk for tag in stored.tags.all()},
+                {redirect.old_path for redirect in stored.redirects.all()},
             )
             wanted = ([a.pk for a in authors], {tag.pk for tag in tags}, set(plan.old_urls))
-            same_fields = all(getattr(post, name) == value for name, value in fields.items())
+            same_fields = all(getattr(stored, name) == value for name, value in fields.items())
             if same_fields and known[:2] == wanted[:2] and wanted[2] <= known[2]:
                 return "unchanged"
+            # Saved with every column loaded: a save of a partly loaded post writes only those.
+            post = Post.objects.select_related("section").get(pk=stored.pk)
             revisions.keep_before_change(post)
             for name, value in fields.items():
                 setattr(post, name, value)
@@ -255,14 +308,17 @@ class Batch:
             post.tags.clear()
             outcome = "updated"
         post.set_authors(authors)
-        self.pending += [Post.tags.through(tag=tag, content_object=post) for tag in tags]
+        self.pending += [
+            TaggedItem(content_type_id=self.post_type.pk, object_id=post.pk, tag_id=tag.pk)
+            for tag in tags
+        ]
         if outcome == "updated":
             # A new post's history starts at its first change (see keep_before_change).
             self.pending.append(self.revision(plan, post, authors, tags))
         for url in plan.old_urls:
             owner = plan.taken_urls.get(url)
             if owner is None:
-                self.pending.append(Redirect(old_path=url, post=post))
+                self.pending.append(Redirect(old_path=url, post_id=post.pk))
             elif owner != post.pk:
                 plan.notes.append(f"the old URL {url} led to another post; it now leads here")
                 Redirect.objects.filter(old_path=url).update(post=post)
@@ -284,7 +340,7 @@ class Batch:
         One insert per kind for many posts: taggit's add() alone would cost a get_or_create
         per tag.
         """
-        for model in (Post.tags.through, Redirect, Revision):
+        for model in (TaggedItem, Redirect, Revision):
             model.objects.bulk_create(row for row in self.pending if type(row) is model)
         self.pending.clear()
 
@@ -302,8 +358,16 @@ class Batch:
         )
 
 
+# The Post fields an import sets from a file (and, for a collection's file, the section).
+STORED_FIELDS = (
+    "title", "slug", "description", "body", "excerpt", "excerpt_separator", "status",
+    "published_at", "published_offset", "external_image", "image_alt", "image_caption",
+    "canonical_url", "front_matter",
+)  # fmt: skip
+
+
 def stored_fields(post: ParsedPost, body: str, excerpt: str, plan: Plan) -> dict:
-    """The Post fields an import sets from a file."""
+    """The Post fields an import sets from a file, as STORED_FIELDS names them."""
     return {
         "title": post.title,
         "slug": post.slug,

@@ -180,7 +180,7 @@ class Source:
     def kind(self) -> str:
         return "drafts" if self.in_drafts else self.collection
 
-    @property
+    @cached_property
     def relative(self) -> PurePosixPath:
         return PurePosixPath(self.key)
 

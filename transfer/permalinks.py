@@ -34,6 +34,9 @@ _SLUGIFY_MODES = frozenset({"raw", "default", "pretty", "ascii", "latin"})
 _RAW_SEPARATORS = re.compile(r"\s+", re.ASCII)  # Ruby's \s is ASCII whitespace only
 _NOT_ASCII_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _PRETTY_KEPT = frozenset("._~!$&'()+,;=@")
+# In ASCII text, the runs the pretty mode replaces (the default mode's: _NOT_ASCII_ALNUM); a
+# regex finds them far faster than asking Unicode of each character.
+_NOT_ASCII_PRETTY = re.compile(r"[^A-Za-z0-9._~!$&'()+,;=@]+")
 
 # What I18n.transliterate (used by the latin mode) makes of non-ASCII characters: its
 # table covers U+00C0-U+017F, mostly as the letter without its accents, which NFD gives;
@@ -77,11 +80,13 @@ def slugify(text: str, mode: str = "default", cased: bool = False) -> str:
     elif mode == "ascii":
         slug = _NOT_ASCII_ALNUM.sub("-", text)
     elif mode == "pretty":
-        slug = _hyphenate(text, lambda char: _is_word_char(char) or char in _PRETTY_KEPT)
+        slug = _hyphenate(
+            text, lambda char: _is_word_char(char) or char in _PRETTY_KEPT, _NOT_ASCII_PRETTY
+        )
     else:
         if mode == "latin":
             text = "".join(_transliterate(char) for char in text)
-        slug = _hyphenate(text, _is_word_char)
+        slug = _hyphenate(text, _is_word_char, _NOT_ASCII_ALNUM)
     # Jekyll strips one hyphen at each end (gsub(/^-|-$/)), not every one.
     slug = slug.removeprefix("-").removesuffix("-")
     return slug if cased else _downcase(slug)
@@ -184,8 +189,11 @@ def _sanitize(url: str) -> str:
     return re.sub("/{2,}", "/", url.replace("..", "/").replace("./", ""))
 
 
-def _hyphenate(text: str, keep: Callable[[str], bool]) -> str:
-    """Replace each run of characters that ``keep`` rejects with a single hyphen."""
+def _hyphenate(text: str, keep: Callable[[str], bool], ascii_rejected: re.Pattern) -> str:
+    """Replace each run of characters that ``keep`` rejects with a single hyphen;
+    ``ascii_rejected`` matches the same runs in ASCII text."""
+    if text.isascii():
+        return ascii_rejected.sub("-", text)
     return "".join("".join(run) if kept else "-" for kept, run in groupby(text, key=keep))
 
 
@@ -203,4 +211,6 @@ def _transliterate(char: str) -> str:
 def _downcase(text: str) -> str:
     """Ruby's String#downcase: str.lower() one character at a time, because Ruby has
     no final-sigma rule ("ΟΔΟΣ" -> "οδοσ", where str.lower() gives "οδος")."""
+    if text.isascii():
+        return text.lower()
     return "".join(char.lower() for char in text)

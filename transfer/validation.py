@@ -6,6 +6,7 @@ Each file checked becomes a `Plan`, which `importer.Batch` writes once every fil
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
@@ -36,7 +37,9 @@ class Plan:
     post_id: int | None = None  # the post this file made in an earlier import
     taken_urls: dict[str, int] = field(default_factory=dict)  # old URL -> post it leads to now
     outcome: str = ""  # created, updated or unchanged, once written
-    spooled: tuple[int, int] = (0, 0)  # where the file's bytes as validated sit in the spool
+    bylines: list[str] = field(default_factory=list)  # the authors' keys, in byline order
+    tags: list[str] = field(default_factory=list)  # tag names, categories included
+    spooled: tuple[int, int] = (0, 0)  # where the post as validated sits in the spool
 
 
 def read(source: Source, raw: bytes) -> ParsedPost:
@@ -100,12 +103,10 @@ def model_errors(post: ParsedPost) -> list[FrontMatterError]:
         errors += [FrontMatterError(post.path, line, f"{key}: {message}") for message in messages]
     key, line = post.where("authors")
     for name in post.authors:
-        author = Author(name=name, slug=readable_slug(name) or "author")
-        for field_name, messages in field_errors(author).items():
-            errors += [
-                FrontMatterError(post.path, line, f"{key}: {name!r}: {field_name}: {message}")
-                for message in messages
-            ]
+        errors += [
+            FrontMatterError(post.path, line, f"{key}: {name!r}: {field_name}: {message}")
+            for field_name, message in author_errors(name)
+        ]
     longest = Tag._meta.get_field("name").max_length
     for attribute in ("tags", "categories"):
         key, line = post.where(attribute)
@@ -115,6 +116,17 @@ def model_errors(post: ParsedPost) -> list[FrontMatterError]:
             if len(name) > longest
         ]
     return errors
+
+
+@lru_cache(maxsize=4096)
+def author_errors(name: str) -> tuple[tuple[str, str], ...]:
+    """The model's limits on an author of that name: the same in every post that names it."""
+    author = Author(name=name, slug=readable_slug(name) or "author")
+    return tuple(
+        (field_name, message)
+        for field_name, messages in field_errors(author).items()
+        for message in messages
+    )
 
 
 def length_errors(source: Source, post: ParsedPost, old_urls: list[str]) -> list[FrontMatterError]:

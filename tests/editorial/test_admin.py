@@ -62,7 +62,9 @@ def test_a_draft_saved_in_the_admin_stays_private(staff_client, client, make_aut
     assert Post.objects.get().status == "draft"
     assert client.get("/posts/ports-and-power/").status_code == 404
     assert "Ports and Power" not in client.get("/").content.decode()
-    Post.objects.update(status=Post.Status.PUBLISHED)
+    post = Post.objects.get()
+    post.status = Post.Status.PUBLISHED
+    post.save()
     assert client.get("/posts/ports-and-power/").status_code == 200
     assert "Ports and Power" in client.get("/").content.decode()
 

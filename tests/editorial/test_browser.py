@@ -247,7 +247,9 @@ def test_an_editor_writes_previews_shares_schedules_and_publishes(
     assert scheduled.get_attribute("datetime") == due.replace(microsecond=0).isoformat()
 
     # Its moment comes (the live server runs in another thread: move the date, not the clock).
-    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    post.refresh_from_db()
+    post.published_at = timezone.now() - timedelta(seconds=1)
+    post.save()
     reader.goto(f"{live_server.url}/")
     card = reader.locator("article", has_text="Harbours of the Baltic")
     expect(card).to_have_count(1)

@@ -189,7 +189,7 @@ def test_a_preview_is_the_public_page_byte_for_byte_plus_banner_and_robots(clien
     public = client.get(post.get_absolute_url())
     assert public.status_code == 200
     assert "preview-banner" not in public.text and "noindex" not in public.text
-    post = Post.objects.for_listing().get(pk=post.pk)
+    post = Post.objects.for_page().get(pk=post.pk)
     preview = previews.render_preview(rf.get(post.get_absolute_url()), post, shared=False)
     page = preview.content.decode()
     assert page.count(ROBOTS_META) == 1

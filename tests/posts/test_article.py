@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -20,6 +21,7 @@ from helpers import REPO
 from PIL import Image as PILImage
 
 from media.models import Image
+from pagecache import store
 from posts import article
 from posts.citations import Citation, Name, apa_authors, chicago_authors
 from posts.models import Post
@@ -226,15 +228,15 @@ def timeline(make_post):
 
 def test_previous_and_next_follow_publication_among_public_posts(timeline):
     first, second, third = timeline
-    assert article.neighbours(first) == (None, second)
-    assert article.neighbours(second) == (first, third)
-    assert article.neighbours(third) == (second, None)
+    assert Post.objects.published().around(first) == (None, second)
+    assert Post.objects.published().around(second) == (first, third)
+    assert Post.objects.published().around(third) == (second, None)
 
 
 def test_posts_published_at_the_same_moment_are_ordered_by_id(make_post):
     moment = timezone.now() - timedelta(hours=5)
     a, b, c = (make_post(published_at=moment) for _ in range(3))
-    assert article.neighbours(b) == (a, c)
+    assert Post.objects.published().around(b) == (a, c)
 
 
 def test_the_page_links_previous_and_next_and_neither_at_the_ends(client, timeline):
@@ -511,7 +513,12 @@ def queries_for(client, post) -> list[str]:
     return [query["sql"] for query in captured]
 
 
-def test_the_article_costs_five_queries_however_many_authors_tags_and_related_posts(
+def forget_page(url):
+    """The page's cache entry dropped, and nothing else: what the page costs to render again."""
+    store.cache().delete(store.entry_key(RequestFactory().get(url)))
+
+
+def test_the_article_costs_four_queries_however_many_authors_tags_and_related_posts(
     client, make_post, make_author
 ):
     small = make_post(authors=[make_author()], tags=["t0"])
@@ -521,7 +528,14 @@ def test_the_article_costs_five_queries_however_many_authors_tags_and_related_po
     for n in range(6):
         make_post(authors=[make_author(), make_author()], tags=tags[: n + 1])
     assert len(article.related(large)) == 3
-    assert len(queries_for(client, small)) == len(queries_for(client, large)) == 5
+    # Post, bylines, tags, the schedule, neighbours, related posts, the linked posts by id.
+    assert len(queries_for(client, small)) == 7
+    # The schedule is known by now.
+    assert len(queries_for(client, large)) == 6
+    for post in (small, large):
+        forget_page(post.get_absolute_url())
+        # Post, bylines, tags, the linked posts by id: the links are remembered.
+        assert len(queries_for(client, post)) == 4
 
 
 def test_the_article_describes_itself_to_search_engines_as_json_ld(client, make_post, make_author):

@@ -1,4 +1,4 @@
-"""Syndication and discovery: feeds and the sitemap carry published posts only."""
+"""Syndication: feeds carry published posts only (the sitemap: see test_sitemap.py)."""
 
 from datetime import timedelta
 
@@ -64,14 +64,3 @@ def test_feeds_of_unknown_tags_and_authors_are_not_found(client, posts):
     assert client.get("/authors/nobody/feed.xml").status_code == 404
     assert client.get("/tags/trade/feed.xml").status_code == 200
     assert client.get("/authors/lena-park/feed.xml").status_code == 200
-
-
-def test_sitemap_lists_published_posts_with_lastmod(client, posts):
-    body = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://testserver/posts/public/</loc>" in body
-    assert "<lastmod>" in body
-    # The post, and the tag and author pages that list it; the future post's own author has
-    # nothing public, so no page.
-    assert "<loc>http://testserver/tags/trade/</loc>" in body
-    assert "<loc>http://testserver/authors/lena-park/</loc>" in body
-    assert "Draft" not in body and body.count("<url>") == 3

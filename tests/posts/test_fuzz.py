@@ -101,6 +101,7 @@ def site(make_post, make_author):
             ("archive", "year"): str(published.year),
             ("archive", "month"): str(published.month),
             ("preview", "token"): previews.token_for(previews.share(draft, None)),
+            ("sitemap-<section>.xml", "section"): "posts",
         },
     }
 

@@ -1,20 +1,17 @@
 """What listings tell search engines and link previews: titles, descriptions, canonical URLs,
-Open Graph and Twitter cards, the home page's JSON-LD, sitemap.xml and robots.txt."""
+Open Graph and Twitter cards and the home page's JSON-LD (sitemap.xml and robots.txt: see
+test_sitemap.py)."""
 
 import json
 import re
-import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
-from django.utils import timezone
 
-from posts.models import Post, Section
+from posts.models import Section
 
 pytestmark = pytest.mark.django_db
-
-SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 class Head(HTMLParser):
@@ -185,96 +182,3 @@ def test_json_ld_cannot_be_broken_out_of(client, db, settings):
     [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
     assert "<" not in block and ">" not in block
     assert json.loads(block)["name"] == settings.QUIRE_SITE_NAME
-
-
-# sitemap.xml and robots.txt ---------------------------------------------------------------------
-
-
-def sitemap(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    urls = root.findall("s:url", SITEMAP_NS)
-    return {
-        url.findtext("s:loc", "", SITEMAP_NS): url.findtext("s:lastmod", "", SITEMAP_NS)
-        for url in urls
-    }
-
-
-def test_the_sitemap_lists_published_posts_tags_and_authors_with_their_lastmod(
-    client, make_post, make_author
-):
-    old, recent = make_author("Old", slug="old"), make_author("Recent", slug="recent")
-    drafty = make_author("Drafty", slug="drafty")
-    first = make_post(slug="first", authors=[old], tags=["alpha"])
-    second = make_post(slug="second", authors=[old, recent], tags=["alpha", "beta"])
-    make_post(slug="draft", authors=[drafty], tags=["hidden"], status=Post.Status.DRAFT)
-    make_post(slug="later", tags=["soon"], published_at=timezone.now() + timedelta(days=1))
-    former = make_post(slug="former", authors=[drafty], tags=["gone"])
-    Post.objects.filter(pk=former.pk).update(status=Post.Status.DRAFT)
-    Post.objects.filter(pk=first.pk).update(
-        updated_at=datetime(2025, 1, 5, tzinfo=UTC), published_at=datetime(2025, 1, 1, tzinfo=UTC)
-    )
-    Post.objects.filter(pk=second.pk).update(
-        updated_at=datetime(2025, 3, 9, tzinfo=UTC), published_at=datetime(2025, 3, 1, tzinfo=UTC)
-    )
-    # A draft edited later moves no date.
-    Post.objects.filter(status=Post.Status.DRAFT).update(
-        updated_at=timezone.now() + timedelta(days=1)
-    )
-
-    urls = sitemap(client)
-    assert urls == {
-        "http://testserver/posts/first/": "2025-01-05",
-        "http://testserver/posts/second/": "2025-03-09",
-        "http://testserver/tags/alpha/": "2025-03-09",
-        "http://testserver/tags/beta/": "2025-03-09",
-        "http://testserver/authors/old/": "2025-03-09",
-        "http://testserver/authors/recent/": "2025-03-09",
-    }
-
-
-def test_a_scheduled_post_changes_its_pages_when_it_goes_live(client, make_post):
-    post = make_post(slug="timed", tags=["timed"])
-    # Saved on 1 March, scheduled for (and so public from) 4 March.
-    Post.objects.filter(pk=post.pk).update(
-        updated_at=datetime(2025, 3, 1, tzinfo=UTC), published_at=datetime(2025, 3, 4, tzinfo=UTC)
-    )
-    urls = sitemap(client)
-    assert urls["http://testserver/posts/timed/"] == "2025-03-04"
-    assert urls["http://testserver/tags/timed/"] == "2025-03-04"
-
-
-def test_the_sitemap_has_unicode_slugs_encoded(client, make_post, make_author):
-    make_post(slug="été", authors=[make_author("Zoë", slug="zoë")], tags=["défense"])
-    assert set(sitemap(client)) == {
-        "http://testserver/posts/%C3%A9t%C3%A9/",
-        "http://testserver/tags/d%C3%A9fense/",
-        "http://testserver/authors/zo%C3%AB/",
-    }
-
-
-@pytest.mark.parametrize("count", [1, 12])
-def test_the_sitemap_uses_three_queries_however_much_it_lists(
-    client, make_post, make_author, django_assert_num_queries, count
-):
-    for number in range(count):
-        make_post(authors=[make_author(), make_author()], tags=[f"a{number}", f"b{number}"])
-    with django_assert_num_queries(3):  # posts, tags, authors
-        assert client.get("/sitemap.xml").status_code == 200
-
-
-def test_an_empty_site_has_an_empty_sitemap(client, make_post):
-    assert sitemap(client) == {}
-    make_post(slug="first")
-    assert "http://testserver/posts/first/" in sitemap(client)
-
-
-def test_robots_txt_points_at_the_sitemap_by_its_absolute_url(client, db):
-    response = client.get("/robots.txt")
-    assert response["Content-Type"].startswith("text/plain")
-    lines = response.content.decode().splitlines()
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert lines[0] == "User-agent: *" and "Disallow: /admin/" in lines
-    secure = client.get("/robots.txt", secure=True).content.decode()
-    assert "Sitemap: https://testserver/sitemap.xml" in secure

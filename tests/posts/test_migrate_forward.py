@@ -15,8 +15,8 @@ from posts.models import Post
 
 # The last migration of `posts` before Image, Revision and PreviewLink left it.
 BEFORE_SPLIT = ("posts", "0011_canonical_url_from_front_matter")
-# Apps that did not exist before the split.
-NEW_APPS = ("media", "editorial")
+# Apps that had no migrations before the split.
+NEW_APPS = ("media", "editorial", "search")
 WHEN = datetime(2025, 5, 22, 4, tzinfo=UTC)
 RENDITIONS = {
     "webp": [

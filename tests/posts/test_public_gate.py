@@ -61,10 +61,11 @@ def test_tags_and_authors_with_only_unpublished_posts_have_no_page(client, make_
     assert client.get("/authors/y/").status_code == 200
 
 
-def test_a_scheduled_post_appears_once_its_time_has_come(client, make_post):
-    post = make_post("Timed piece", published_at=timezone.now() + timedelta(minutes=5))
+def test_a_scheduled_post_appears_once_its_time_has_come(client, make_post, monkeypatch):
+    due = timezone.now() + timedelta(minutes=5)
+    post = make_post("Timed piece", published_at=due)
     assert "Timed piece" not in client.get("/").content.decode()
-    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    monkeypatch.setattr(timezone, "now", lambda: due)
     assert "Timed piece" in client.get("/").content.decode()
     assert client.get(post.get_absolute_url()).status_code == 200
 
@@ -141,6 +142,9 @@ def surfaces(visible, moment):
         "/feed.xml",
         "/rss.xml",
         "/sitemap.xml",
+        "/sitemap-posts.xml",
+        "/sitemap-tags.xml",
+        "/sitemap-authors.xml",
         "/search/?q=secret",
         visible.get_absolute_url(),
     ]
@@ -152,7 +156,13 @@ def test_nothing_unpublished_reaches_any_public_surface(client, world):
         response = client.get(url)
         assert response.status_code == 200, url
         page = response.content.decode()
-        shown = {"/tags/": "/tags/security/", "/search/?q=secret": "secret"}
+        shown = {
+            "/tags/": "/tags/security/",
+            "/search/?q=secret": "secret",
+            "/sitemap.xml": "/sitemap-posts.xml",
+            "/sitemap-tags.xml": "/tags/security/",
+            "/sitemap-authors.xml": "/authors/",
+        }
         assert shown.get(url, visible.get_absolute_url()) in page, url  # what the page lists
         for post, word in hidden:
             for trace in (post.title, f"/posts/{post.slug}/", word, f"only-{post.slug[7:]}"):
@@ -178,7 +188,10 @@ def test_feed_and_sitemap_dates_come_from_published_posts_only(client, world):
     stamp = visible.updated_at.isoformat()[:19]
     atom = client.get("/feed.xml").content.decode()
     assert f"<updated>{stamp}" in atom.split("<entry>")[0]
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = "".join(
+        client.get(f"/sitemap{name}.xml").content.decode()
+        for name in ("", "-posts", "-tags", "-authors")
+    )
     assert "drafts-only" not in sitemap
     assert visible.updated_at.date().isoformat() in sitemap
 

@@ -37,7 +37,7 @@ SURFACES = [
     "/sections/analysis/feed.xml",
     "/feed.xml",
     "/rss.xml",
-    "/sitemap.xml",
+    "/sitemap-posts.xml",
 ]
 
 

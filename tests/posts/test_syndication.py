@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 from media.models import Image
 from posts.feeds import absolute_html
 from posts.models import Post, Section
+from tests.helpers import assert_queries_cold_and_cached
 
 pytestmark = pytest.mark.django_db
 
@@ -269,5 +270,4 @@ def test_feeds_use_a_fixed_number_of_queries(
     client, library, django_assert_num_queries, url, queries, count
 ):
     library(count)
-    with django_assert_num_queries(queries):
-        assert client.get(url).status_code == 200
+    assert_queries_cold_and_cached(client, url, queries, django_assert_num_queries)

@@ -1,5 +1,6 @@
 """Site search: ranking, every field, safe snippets, pages, the public gate, an index that follows
-edits, odd input, and a fixed number of queries. Runs on SQLite (FTS5) and PostgreSQL."""
+every write, the bounded ranking of common words, odd input, and a fixed number of queries. Runs
+on SQLite (FTS5) and PostgreSQL (stored vectors)."""
 
 import importlib
 from datetime import timedelta
@@ -8,20 +9,41 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
+from editorial import revisions
 from posts.models import Byline, Post
-from search import index, text
+from search import backends, index, text
+from search.models import SearchDocument
 from transfer import importer
 
 pytestmark = pytest.mark.django_db
 
 SQLITE = connection.vendor == "sqlite"
 only_sqlite = pytest.mark.skipif(not SQLITE, reason="the FTS5 index exists on SQLite only")
+only_postgres = pytest.mark.skipif(
+    SQLITE, reason="SearchDocument is PostgreSQL's index; SQLite searches its FTS5 table"
+)
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Each request searches: these tests are about the index, not the page cache."""
+    settings.QUIRE_PAGE_CACHE_SECONDS = 0
+
+
+def warm(client):
+    """A first request, after which the page cache remembers its own lookups: what is counted
+    then is the search's (the page cache's tests count the rest)."""
+    assert client.get("/search/").status_code == 200
 
 
 def found(client, query, **params):
@@ -108,6 +130,15 @@ def test_snippets_mark_the_words_and_escape_everything_else(client, make_post):
     assert "<img" not in page and "onerror=&quot;" not in page.split("<main", 1)[0]
 
 
+@pytest.mark.parametrize(("query", "word"), [("zanzibar", "zanzibar"), ("country", "countries")])
+def test_a_match_deep_in_a_long_body_is_shown_marked(client, make_post, query, word):
+    before = " ".join(f"filler{number}" for number in range(600))
+    make_post("Long read", body=f"{before} where {word} meet.\n\nMore text after it.")
+    page = client.get("/search/", {"q": query}).content.decode()
+    assert f"<mark>{word}</mark> meet." in page
+    assert "filler0 " not in page
+
+
 def test_a_description_only_match_shows_the_description(client, make_post):
     make_post("Plain", description="Secret <word> okapi here.", body="Body without it.")
     page = client.get("/search/", {"q": "okapi"}).content.decode()
@@ -143,6 +174,7 @@ def test_the_page_has_its_title_form_count_results_and_noindex(client, make_post
 
 def test_an_empty_query_prompts_and_searches_nothing(client, make_post, django_assert_num_queries):
     make_post("Anything")
+    warm(client)
     for query in ("", "   ", " \t\r\n"):
         with django_assert_num_queries(0):
             response = client.get("/search/", {"q": query})
@@ -329,7 +361,6 @@ def test_an_import_wrapped_in_deferred_is_searchable(client, tmp_path, monkeypat
     assert found(client, "jaros") == found(client, "estuary") == ["Imported piece"]
 
 
-@only_sqlite
 def test_an_import_is_searchable_by_its_authors_and_tags(client, tmp_path):
     import_files(tmp_path, "title: Imported piece\nauthor: Zoë Lindqvist\ntags: [fjord]\n")
     assert found(client, "imported") == ["Imported piece"]  # the post itself is indexed
@@ -350,13 +381,159 @@ def test_the_migration_fills_the_index_with_existing_posts(client, make_post, ma
     assert found(client, "marchetti") == ["Before search"]
 
 
-@only_sqlite
-def test_rebuild_rewrites_the_whole_index(client, make_post):
-    make_post("Rebuilt", body="sturgeon")
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM posts_search")
+@only_postgres
+def test_the_migration_writes_documents_for_existing_posts(client, make_post, make_author):
+    make_post("Before search", authors=[make_author("Helena Marchetti")], tags=["lagoon"])
+    wipe_index()
+    assert found(client, "lagoon") == []
+    migration = importlib.import_module("search.migrations.0002_fill_documents")
+    state = MigrationLoader(connection).project_state(("search", "0002_fill_documents"))
+    migration.fill(state.apps, SimpleNamespace(connection=connection))
+    assert found(client, "lagoon") == ["Before search"]
+    assert found(client, "marchetti") == ["Before search"]
+
+
+def wipe_index():
+    """The index emptied behind the signals' back, as a bulk load leaves it."""
+    if SQLITE:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM posts_search")
+    else:
+        SearchDocument.objects.all().delete()
+
+
+def test_rebuild_rewrites_the_whole_index(client, make_post, make_author):
+    make_post("Rebuilt", body="sturgeon", authors=[make_author("Ines Varga")], tags=["delta"])
+    make_post("Also rebuilt", body="sturgeon", status=Post.Status.DRAFT, published_at=None)
+    wipe_index()
+    assert found(client, "sturgeon") == []
     index.rebuild()
+    assert found(client, "sturgeon") == found(client, "varga") == found(client, "delta")
     assert found(client, "sturgeon") == ["Rebuilt"]
+    moment = timezone.now() - timedelta(days=30)
+    Post.objects.filter(title="Also rebuilt").update(
+        status=Post.Status.PUBLISHED, published_at=moment
+    )
+    assert sorted(found(client, "sturgeon")) == ["Also rebuilt", "Rebuilt"]  # drafts, indexed too
+
+
+def test_rebuild_keeps_a_full_index_whole(client, make_post):
+    make_post("Kept", body="sturgeon")
+    index.rebuild()
+    index.rebuild()
+    assert found(client, "sturgeon") == ["Kept"]
+
+
+# PostgreSQL's stored vectors follow every write
+
+
+def weights(post, word) -> str:
+    """The weights at which the post's stored vector holds `word` (A title; B description, tags
+    and authors; C body), e.g. "AC"; "" where it does not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT weights FROM search_searchdocument, unnest(vector) "
+            "WHERE post_id = %s AND lexeme = (tsvector_to_array(to_tsvector('english', %s)))[1]",
+            [post.pk, word],
+        )
+        row = cursor.fetchone()
+    return "".join(sorted(set(row[0]))) if row else ""
+
+
+def holds(post, words) -> bool:
+    """Whether the post's stored vector has every one of `words`."""
+    query = SearchQuery(words, search_type="plain", config="english")
+    return SearchDocument.objects.filter(pk=post.pk, vector=query).exists()
+
+
+@only_postgres
+def test_a_saved_post_is_stored_weighted_by_field_with_its_text(make_post, make_author):
+    post = make_post(
+        "Harbour economics",
+        description="On dredging.",
+        tags=["estuaries"],
+        authors=[make_author("Ana Quiroga")],
+        body="The **quays** of [the port](https://example.org/href-word) &amp; <i>cranes</i>.",
+    )
+    expected = {
+        "harbour": "A", "dredging": "B", "estuaries": "B", "quiroga": "B", "quays": "C"
+    }  # fmt: skip
+    assert {word: weights(post, word) for word in expected} == expected
+    assert weights(post, "href") == ""  # a link's address is not text
+    assert SearchDocument.objects.get(pk=post.pk).body == "The quays of the port & cranes."
+
+
+@only_postgres
+def test_a_saved_edit_replaces_the_vector(make_post):
+    post = make_post("Old heading", body="First version.")
+    post.title, post.body = "Fresh heading", "Second version."
+    post.save()
+    assert holds(post, "fresh second") and not holds(post, "old") and not holds(post, "first")
+
+
+@only_postgres
+def test_a_byline_set_in_one_write_is_stored(make_post, make_author):
+    post = make_post(authors=[make_author("Ada Byron")])
+    post.set_authors([make_author("Ingrid Solvang")])
+    assert weights(post, "solvang") == "B" and weights(post, "byron") == ""
+
+
+@only_postgres
+def test_a_renamed_tag_and_a_renamed_author_are_stored(make_post, make_author):
+    author = make_author("Ingrid Solvang")
+    post = make_post(tags=["tundra"], authors=[author])
+    tag = Tag.objects.get(name="tundra")
+    tag.name = "permafrost"
+    tag.save()
+    author.name = "Ingrid Halvorsen"
+    author.save()
+    assert weights(post, "permafrost") == weights(post, "halvorsen") == "B"
+    assert weights(post, "tundra") == weights(post, "solvang") == ""
+    post.tags.remove(tag)
+    assert weights(post, "permafrost") == ""
+
+
+@only_postgres
+def test_a_deleted_post_takes_its_document_with_it(make_post, make_author):
+    post = make_post(authors=[make_author(), make_author()], tags=["tundra"])
+    post.delete()
+    assert not SearchDocument.objects.filter(pk=post.pk).exists()
+    connection.check_constraints()  # no document written for the post while it was deleted
+
+
+@only_postgres
+def test_loaded_fixtures_are_stored():
+    call_command("loaddata", "demo", verbosity=0)
+    posts = Post.objects.all()
+    assert posts and SearchDocument.objects.count() == len(posts)
+    assert all(holds(post, post.title) for post in posts)
+
+
+@only_postgres
+def test_a_deferred_import_is_stored_once_complete(make_author):
+    author = make_author("Tobias Renner")
+    with index.deferred():
+        post = Post.objects.create(title="Imported", slug="imported", status="published")
+        Byline.objects.bulk_create([Byline(post=post, author=author, position=0)])
+        Post.tags.through.objects.bulk_create(
+            [Post.tags.through(tag=Tag.objects.create(name="estuary"), content_object=post)]
+        )
+        assert not holds(post, "imported")  # written once, on the way out
+    assert weights(post, "renner") == weights(post, "estuary") == "B"
+
+
+@only_postgres
+def test_a_restored_revision_is_stored(make_post, make_author, django_user_model):
+    first, second = make_author("Ada Byron"), make_author("Ingrid Solvang")
+    post = make_post("Old heading", authors=[first], tags=["tundra"])
+    old = revisions.record(post)
+    post.title = "Fresh heading"
+    post.save()
+    post.set_authors([second])
+    post.tags.set(["steppe"])
+    revisions.restore(post, old, django_user_model.objects.create_superuser("ed", "e@x.org", "pw"))
+    assert holds(post, "old heading byron tundra")
+    assert not holds(post, "fresh") and weights(post, "solvang") == weights(post, "steppe") == ""
 
 
 # Odd input
@@ -407,6 +584,9 @@ ODD = [
     "\u200b",
     "ﷺ",
     "a" + "\u0301" * 50,
+    "node.js c++ x.y.z",
+    "$1.00 3.14 [a] a(b) a|b a\\b",
+    "walrus's tusk-like (walrus)",
 ]
 
 
@@ -440,6 +620,71 @@ def test_fts5_queries_are_quoted_words():
     assert text.clean_query(" a\x00b \n c ") == "a b c"
 
 
+# Bounded ranking: the most recent matches, counted up to a cap
+
+
+@pytest.fixture
+def three_candidates(monkeypatch):
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    monkeypatch.setattr(backends, "ROW_COST", 1)  # so that a small archive has "few" matches
+
+
+def dated(make_post, title, days, **fields):
+    return make_post(title, published_at=timezone.now() - timedelta(days=days), **fields)
+
+
+# How many posts match: at most the cap, most of the archive, or a part of it (on SQLite each
+# has its own plan, named by what its query does).
+SHARES = {"few": (0, 0, "CROSS JOIN"), "most": (2, 0, "EXISTS"), "some": (2, 10, "+p.pk IN")}
+
+
+@pytest.mark.parametrize(("older", "others", "plan"), SHARES.values(), ids=SHARES.keys())
+def test_the_most_recent_public_matches_are_ranked(
+    client, make_post, three_candidates, older, others, plan
+):
+    for number in range(others):
+        dated(make_post, f"Filler {number}", days=1 + number)
+    dated(make_post, "Body only", days=3, body="A walrus.")
+    dated(make_post, "Walrus in the title", days=4)
+    dated(make_post, "Described", days=5, description="On the walrus.")
+    for number in range(older):  # better matches, but older than the three most recent
+        dated(make_post, f"Older walrus {number}", days=30 + number, description="Walrus.")
+    if older:  # newer, but not public: it takes no place among the three
+        dated(make_post, "Draft walrus", days=1, status=Post.Status.DRAFT)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "walrus"})
+    ranking = queries.captured_queries[1]["sql"]
+    assert found(client, "walrus") == ["Walrus in the title", "Described", "Body only"]
+    page = response.content.decode()
+    if older:
+        assert "3+ results for “walrus”" in page
+        assert "Showing the 3 most recent matches, best first." in page
+    else:
+        assert "3 results for “walrus”" in page and "most recent" not in page
+    if SQLITE:
+        assert plan in ranking
+
+
+def test_a_capped_count_pages_through_the_ranked_matches_only(client, make_post, monkeypatch):
+    monkeypatch.setattr(backends, "CANDIDATES", 12)
+    for number in range(15):
+        dated(make_post, f"Fjord {number:02}", days=number)
+    page = client.get("/search/", {"q": "fjord", "page": 2}).content.decode()
+    assert "12+ results for “fjord”, page 2 of 2" in page
+    assert sorted(found(client, "fjord", page=2) + found(client, "fjord")) == [
+        f"Fjord {number:02}" for number in range(12)
+    ]
+    assert client.get("/search/", {"q": "fjord", "page": 3}).status_code == 404
+
+
+def test_a_capped_count_is_printed_with_its_thousands(rf):
+    context = {"query": "fjord", "page_obj": Paginator([], 10).page(1), "capped": True}
+    context["page_obj"].paginator.count = 1000
+    page = render_to_string("search/search.html", context, request=rf.get("/search/"))
+    assert "1,000+ results for “fjord”" in page
+    assert "Showing the 1,000 most recent matches, best first." in page
+
+
 # Queries
 
 
@@ -458,20 +703,35 @@ def library(make_post, make_author):
     return build
 
 
-# SQLite: count, the ranked page with snippets, its posts, bylines, tags.
-# PostgreSQL: count, the ranked page with its posts and snippets, bylines, tags.
+# SQLite: how many posts match, the ranked candidates, the page's posts with their snippets,
+# bylines, tags. PostgreSQL: the ranked candidates, the page's posts with their snippets,
+# bylines, tags.
 SEARCH_QUERIES = 5 if SQLITE else 4
 
 
 @pytest.mark.parametrize("count", [1, 12])
 def test_search_uses_a_fixed_number_of_queries(client, library, django_assert_num_queries, count):
     library(count)
+    warm(client)
     with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get("/search/", {"q": "beluga"})
     assert len(response.context["page_obj"]) == min(count, 10)
 
 
+@pytest.mark.parametrize("words", ["beluga", "whales", "beluga notes 3"])
+def test_a_capped_search_costs_the_same(
+    client, library, django_assert_num_queries, monkeypatch, words
+):
+    monkeypatch.setattr(backends, "CANDIDATES", 4)
+    library(12)
+    warm(client)
+    with django_assert_num_queries(SEARCH_QUERIES):
+        response = client.get("/search/", {"q": words, "page": 1})
+    assert response.status_code == 200
+
+
 def test_a_search_without_results_costs_one_query(client, library, django_assert_num_queries):
     library(2)
+    warm(client)
     with django_assert_num_queries(1):
         assert client.get("/search/", {"q": "orca"}).status_code == 200

@@ -6,9 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from helpers import SEED, needs_shared, run_command
+from taggit.models import Tag
 
 from posts.models import Author, Byline, Post
+from transfer import validation
 
 
 def write(folder, name, front, body="_Lead._\n\n<excerpt/>\n\nRest.\n"):
@@ -266,6 +270,55 @@ def test_reimport_changes_nothing(tmp_path):
     assert output.splitlines()[-1].startswith("0 created, 0 updated, 2 unchanged;")
     assert list(Post.objects.values_list("pk", "updated_at", "body_html")) == before
     assert sorted(tag.name for tag in Post.objects.get(slug="one").tags.all()) == ["x", "y"]
+
+
+def import_queries(folder) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        run_command("import_posts", folder)
+    return [query["sql"] for query in queries]
+
+
+def write_posts(folder, number):
+    for day in range(1, number + 1):
+        front = f"title: Post {day}\nauthor: Writer {day % 5}\ntags: [t{day % 4}, common]\n"
+        write(folder, f"2025-05-{day:02}-post-{day}.md", front)
+
+
+@pytest.mark.django_db
+def test_authors_and_tags_are_looked_up_once_however_many_posts_name_them(tmp_path):
+    write_posts(tmp_path, 12)
+    lookups = [
+        sql
+        for sql in import_queries(tmp_path)
+        if '"posts_author"."slug" IN' in sql or '"taggit_tag"."name" IN' in sql
+    ]
+    assert len(lookups) == 2
+    assert (Author.objects.count(), Tag.objects.count()) == (5, 5)
+
+
+@pytest.mark.django_db
+def test_each_file_is_parsed_once_for_validating_and_writing(tmp_path, monkeypatch):
+    write_posts(tmp_path, 3)
+    parsed = []
+
+    def parse(path, *args, **kwargs):
+        parsed.append(path)
+        return real(path, *args, **kwargs)
+
+    real = validation.parse
+    monkeypatch.setattr(validation, "parse", parse)
+    assert run_command("import_posts", tmp_path).startswith("3 created")
+    assert sorted(parsed) == sorted(tmp_path.glob("*.md"))
+
+
+@pytest.mark.django_db
+def test_an_unchanged_post_costs_a_reimport_no_query_of_its_own(tmp_path):
+    few, many = tmp_path / "few", tmp_path / "many"
+    write_posts(few, 3)
+    write_posts(many, 12)
+    run_command("import_posts", few)
+    run_command("import_posts", many)
+    assert len(import_queries(many)) == len(import_queries(few))
 
 
 @pytest.mark.django_db

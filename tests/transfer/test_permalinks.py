@@ -225,3 +225,15 @@ def test_slugify_lowercases_as_ruby_does():
 def test_slugify_unknown_mode_returns_the_text():
     assert slugify("Hello World", "none") == "hello world"
     assert slugify("Hello World", "none", cased=True) == "Hello World"
+
+
+@pytest.mark.parametrize("mode", ["default", "pretty", "latin"])
+def test_slugify_treats_ascii_alike_in_ascii_text_and_in_unicode_text(mode):
+    # Only "é" makes a text Unicode: each ASCII character must be kept or replaced the same.
+    differing = [
+        character
+        for character in map(chr, range(128))
+        if slugify(f"é{character}é", mode, cased=True)[1:-1]
+        != slugify(f"a{character}a", mode, cased=True)[1:-1]
+    ]
+    assert differing == []

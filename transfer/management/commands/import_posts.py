@@ -1,8 +1,8 @@
 """Import Markdown files with front matter, or whole Jekyll sites.
 
 Every file is validated before anything is written, then all are written in one transaction.
-Each file is read once; its bytes wait on disk between validating and writing, so that memory
-stays flat however many posts a site has.
+Each file is read and parsed once; the post it became waits on disk between validating and
+writing, so that memory stays flat however many posts a site has.
 """
 
 from contextlib import closing

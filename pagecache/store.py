@@ -1,0 +1,139 @@
+"""The page cache: whole public responses, kept until something they show changes.
+
+Every cached page names the keys of what it shows ("post-12", "tag-3", "posts"...). Purging a key
+gives it a new version; an entry is served only while every key it was stored with still has
+the version it had then, so a purge reaches every page at once, on every server sharing the
+cache, with no list of pages to find. A hit costs two cache reads and no database query.
+
+A page being rendered while a purge happens is not stored: it may show what was purged.
+"""
+
+import hashlib
+import math
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import timezone
+
+# Every entry carries this key: purging it empties the whole cache.
+EVERYTHING = "site"
+_SEQUENCE = "pagecache:sequence"
+# The longest a remembered value is kept: purges end it sooner.
+REMEMBERED_SECONDS = 86400
+# The response headers a hit replays; Date, cookies and the like are the server's own.
+_REPLAYED = ("Content-Type", "Content-Language", "X-Frame-Options", "Content-Security-Policy")
+
+
+def cache():
+    return caches[settings.QUIRE_PAGE_CACHE]
+
+
+def _version_key(key: str) -> str:
+    return f"pagecache:key:{key}"
+
+
+def purge_now(keys) -> None:
+    """New versions for `keys`: every entry stored with one of them is stale from now on."""
+    keys = set(keys)
+    if not keys:
+        return
+    store = cache()
+    store.add(_SEQUENCE, 0, timeout=None)
+    try:
+        store.incr(_SEQUENCE)
+    except ValueError:  # evicted between the two calls
+        store.set(_SEQUENCE, 1, timeout=None)
+    version = uuid.uuid4().hex
+    store.set_many({_version_key(key): version for key in keys}, timeout=None)
+
+
+@dataclass
+class Entry:
+    """A stored response: what a hit replays, and what decides whether it still may be."""
+
+    content: bytes
+    headers: dict
+    etag: str
+    last_modified: float
+    keys: tuple[str, ...]
+    versions: tuple
+    valid_until: float  # a timestamp: the earlier of the cache's lifetime and the next publication
+
+
+def entry_key(request) -> str:
+    """One entry per scheme, host, path and the query parameters pages read (others, such as a
+    campaign's utm_source, share the page's entry)."""
+    params = sorted(
+        (name, value)
+        for name in settings.QUIRE_PAGE_CACHE_PARAMS
+        for value in request.GET.getlist(name)
+    )
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{params}"
+    return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def lookup(request) -> tuple[Entry | None, int | None]:
+    """The fresh entry for this request, if any, and the purge sequence seen when looking."""
+    store = cache()
+    found = store.get_many([entry_key(request), _SEQUENCE])
+    entry, seen = found.get(entry_key(request)), found.get(_SEQUENCE)
+    if entry is None or entry.valid_until <= timezone.now().timestamp():
+        return None, seen
+    current = store.get_many([_version_key(key) for key in entry.keys])
+    if tuple(current.get(_version_key(key)) for key in entry.keys) != entry.versions:
+        return None, seen
+    return entry, seen
+
+
+def save(request, response, keys, valid_until: float, seen: int | None) -> Entry:
+    """Store the response unless a purge happened since `seen`; the entry either way, for the
+    response's validators."""
+    keys = tuple(sorted({*keys, EVERYTHING}))
+    entry = Entry(
+        content=response.content,
+        headers={name: response[name] for name in _REPLAYED if response.has_header(name)},
+        etag=f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"',
+        last_modified=float(int(timezone.now().timestamp())),
+        keys=keys,
+        versions=(),
+        valid_until=valid_until,
+    )
+    lifetime = min(settings.QUIRE_PAGE_CACHE_SECONDS, valid_until - timezone.now().timestamp())
+    if lifetime < 1:
+        return entry
+    store = cache()
+    found = store.get_many([_SEQUENCE, *(_version_key(key) for key in keys)])
+    if found.get(_SEQUENCE) != seen:
+        return entry
+    entry.versions = tuple(found.get(_version_key(key)) for key in keys)
+    store.set(entry_key(request), entry, timeout=int(lifetime))
+    return entry
+
+
+def enabled() -> bool:
+    return settings.QUIRE_PAGE_CACHE_SECONDS > 0
+
+
+def remembered(name: str, keys, compute: Callable, *, until: Callable = lambda value: math.inf):
+    """compute(), kept like a page: until one of `keys` is purged, or the timestamp `until(value)`
+    passes. For what several pages need and a query would otherwise read each time; kept even
+    with the page cache off, which only stops whole pages being kept."""
+    store = cache()
+    keys = tuple(sorted({*keys, EVERYTHING}))
+    name = f"pagecache:value:{name}"
+    found = store.get_many([name, _SEQUENCE, *(_version_key(key) for key in keys)])
+    versions = tuple(found.get(_version_key(key)) for key in keys)
+    kept = found.get(name)
+    now = timezone.now().timestamp()
+    if kept is not None and kept[0] == versions and kept[1] > now:
+        return kept[2]
+    value = compute()
+    valid_until = until(value)
+    lifetime = min(REMEMBERED_SECONDS, valid_until - now)
+    # Stored only if no purge came meanwhile; a purge after this read makes the versions differ.
+    if lifetime >= 1 and store.get(_SEQUENCE) == found.get(_SEQUENCE):
+        store.set(name, (versions, valid_until, value), timeout=int(lifetime))
+    return value
