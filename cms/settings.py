@@ -93,12 +93,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is answered with no more work than this, and is kept with the headers
+    # every other middleware gave it (cms.wsgi answers it sooner still, before Django's handler).
+    "pagecache.middleware.page_cache",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the path or the query string: a control character in either is refused.
     "posts.middleware.refuse_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and everything else: a cached page is answered with no more work than this.
-    "pagecache.middleware.page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,9 +3,12 @@
 Every cached page names the keys of what it shows ("post-12", "tag-3", "posts"...). Purging a key
 gives it a new version; an entry is served only while every key it was stored with still has
 the version it had then, so a purge reaches every page at once, on every server sharing the
-cache, with no list of pages to find. A hit costs two cache reads and no database query.
+cache, with no list of pages to find.
 
-A page being rendered while a purge happens is not stored: it may show what was purged.
+Every purge also sets a new purge token. An entry remembers the token it was last found valid
+under: while no purge has happened since, a hit is one cache read (the entry and the token) and
+its keys' versions need not be read at all. A page being rendered while a purge happens is not
+stored: it may show what was purged.
 """
 
 import hashlib
@@ -20,11 +23,14 @@ from django.utils import timezone
 
 # Every entry carries this key: purging it empties the whole cache.
 EVERYTHING = "site"
-_SEQUENCE = "pagecache:sequence"
+_PURGE_TOKEN = "pagecache:purge-token"
 # The longest a remembered value is kept: purges end it sooner.
 REMEMBERED_SECONDS = 86400
-# The response headers a hit replays; Date, cookies and the like are the server's own.
-_REPLAYED = ("Content-Type", "Content-Language", "X-Frame-Options", "Content-Security-Policy")
+# Headers a hit gets afresh (see pagecache.middleware.answer) rather than replayed.
+_NOT_REPLAYED = {
+    "content-length", "etag", "last-modified", "cache-control", "surrogate-key", "cache-tag",
+    "x-page-cache",
+}  # fmt: skip
 
 
 def cache():
@@ -41,13 +47,10 @@ def purge_now(keys) -> None:
     if not keys:
         return
     store = cache()
-    store.add(_SEQUENCE, 0, timeout=None)
-    try:
-        store.incr(_SEQUENCE)
-    except ValueError:  # evicted between the two calls
-        store.set(_SEQUENCE, 1, timeout=None)
     version = uuid.uuid4().hex
     store.set_many({_version_key(key): version for key in keys}, timeout=None)
+    # The token last: a lookup that sees the new token also sees the new versions.
+    store.set(_PURGE_TOKEN, version, timeout=None)
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Entry:
     keys: tuple[str, ...]
     versions: tuple
     valid_until: float  # a timestamp: the earlier of the cache's lifetime and the next publication
+    token: str | None = None  # the purge token it was last found valid under
 
 
 def entry_key(request) -> str:
@@ -75,26 +79,37 @@ def entry_key(request) -> str:
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def lookup(request) -> tuple[Entry | None, int | None]:
-    """The fresh entry for this request, if any, and the purge sequence seen when looking."""
+def lookup(request) -> tuple[Entry | None, str | None]:
+    """The fresh entry for this request, if any, and the purge token seen when looking."""
     store = cache()
-    found = store.get_many([entry_key(request), _SEQUENCE])
-    entry, seen = found.get(entry_key(request)), found.get(_SEQUENCE)
-    if entry is None or entry.valid_until <= timezone.now().timestamp():
+    key = entry_key(request)
+    found = store.get_many([key, _PURGE_TOKEN])
+    entry, seen = found.get(key), found.get(_PURGE_TOKEN)
+    now = timezone.now().timestamp()
+    if entry is None or entry.valid_until <= now:
         return None, seen
+    if entry.token == seen:  # no purge since it was last checked
+        return entry, seen
     current = store.get_many([_version_key(key) for key in entry.keys])
     if tuple(current.get(_version_key(key)) for key in entry.keys) != entry.versions:
         return None, seen
+    # Still valid: checked under this token, the next hits need not read the versions.
+    entry.token = seen
+    lifetime = min(settings.QUIRE_PAGE_CACHE_SECONDS, entry.valid_until - now)
+    if lifetime >= 1:
+        store.set(key, entry, timeout=int(lifetime))
     return entry, seen
 
 
-def save(request, response, keys, valid_until: float, seen: int | None) -> Entry:
+def save(request, response, keys, valid_until: float, seen: str | None) -> Entry:
     """Store the response unless a purge happened since `seen`; the entry either way, for the
     response's validators."""
     keys = tuple(sorted({*keys, EVERYTHING}))
     entry = Entry(
         content=response.content,
-        headers={name: response[name] for name in _REPLAYED if response.has_header(name)},
+        headers={
+            name: value for name, value in response.items() if name.lower() not in _NOT_REPLAYED
+        },
         etag=f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"',
         last_modified=float(int(timezone.now().timestamp())),
         keys=keys,
@@ -105,10 +120,11 @@ def save(request, response, keys, valid_until: float, seen: int | None) -> Entry
     if lifetime < 1:
         return entry
     store = cache()
-    found = store.get_many([_SEQUENCE, *(_version_key(key) for key in keys)])
-    if found.get(_SEQUENCE) != seen:
+    found = store.get_many([_PURGE_TOKEN, *(_version_key(key) for key in keys)])
+    if found.get(_PURGE_TOKEN) != seen:
         return entry
     entry.versions = tuple(found.get(_version_key(key)) for key in keys)
+    entry.token = seen
     store.set(entry_key(request), entry, timeout=int(lifetime))
     return entry
 
@@ -124,7 +140,7 @@ def remembered(name: str, keys, compute: Callable, *, until: Callable = lambda v
     store = cache()
     keys = tuple(sorted({*keys, EVERYTHING}))
     name = f"pagecache:value:{name}"
-    found = store.get_many([name, _SEQUENCE, *(_version_key(key) for key in keys)])
+    found = store.get_many([name, _PURGE_TOKEN, *(_version_key(key) for key in keys)])
     versions = tuple(found.get(_version_key(key)) for key in keys)
     kept = found.get(name)
     now = timezone.now().timestamp()
@@ -134,6 +150,6 @@ def remembered(name: str, keys, compute: Callable, *, until: Callable = lambda v
     valid_until = until(value)
     lifetime = min(REMEMBERED_SECONDS, valid_until - now)
     # Stored only if no purge came meanwhile; a purge after this read makes the versions differ.
-    if lifetime >= 1 and store.get(_SEQUENCE) == found.get(_SEQUENCE):
+    if lifetime >= 1 and store.get(_PURGE_TOKEN) == found.get(_PURGE_TOKEN):
         store.set(name, (versions, valid_until, value), timeout=int(lifetime))
     return value

@@ -28,6 +28,8 @@ CANDIDATES = 1000
 # On SQLite, reading a post's row by id costs about as much as stepping through this many
 # entries of the (status, published_at) index (measured at 100,000 posts).
 ROW_COST = 50
+# On SQLite, the share of posts a word matches is judged among this many of the newest ids.
+SAMPLE = 2000
 # How many tokens an FTS5 snippet holds (FTS5 allows up to 64).
 SNIPPET_TOKENS = 24
 # FTS5 column weights, in column order: title, description, tags, authors, body.
@@ -114,9 +116,9 @@ class SQLiteResults(Results):
 
     SQLite's planner cannot tell how many posts the words match, so the candidates are found by
     the plan that suits the count: where few posts match (at most CANDIDATES, and fewer than
-    one in ROW_COST), each is looked up; where most posts match, the newest public posts are
-    each checked against FTS5 until enough match; in between, the newest public posts are
-    checked against the set of matches.
+    one in ROW_COST), each is looked up; where most posts match (of the SAMPLE newest ids),
+    the newest public posts are each checked against FTS5 until enough match; in between, the
+    newest public posts are checked against the set of matches.
     """
 
     def __init__(self, query, using):
@@ -124,7 +126,7 @@ class SQLiteResults(Results):
         self.match = fts5_query(query)
 
     def rank(self):
-        matched, posts = self.counts()
+        matched, sampled, posts = self.counts()
         if not matched:
             return [], False
         public = Post.objects.using(self.using).published().order_by()
@@ -134,7 +136,7 @@ class SQLiteResults(Results):
         if matched <= CANDIDATES and matched * ROW_COST <= posts:
             plan = f"({matches}) AS m CROSS JOIN ({public_sql}) AS p ON p.pk = m.id"
             params = [self.match, *public_params]
-        elif 2 * matched > posts:
+        elif 2 * sampled > min(SAMPLE, posts):
             plan = f"({public_sql}) AS p WHERE EXISTS ({matches} AND rowid = p.pk)"
             params = [*public_params, self.match]
         else:
@@ -162,16 +164,19 @@ class SQLiteResults(Results):
             rows = cursor.fetchall()
         return [pk for pk, _ in rows], bool(rows) and rows[0][1] > CANDIDATES
 
-    def counts(self) -> tuple[int, int]:
-        """How many posts the words match (counted up to what chooses the plan), and about how
-        many posts there are (the highest id)."""
+    def counts(self) -> tuple[int, int, int]:
+        """How many posts the words match (counted up to CANDIDATES + 1), how many of the SAMPLE
+        highest ids they match, and the highest id (about how many posts there are): each count
+        reads a bounded part of the index, whatever the archive's size."""
+        match = f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s"
         sql = (
             f"WITH posts (n) AS (SELECT coalesce(max(id), 0) FROM {Post._meta.db_table}) "
-            f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s "
-            f"LIMIT max(%s, (SELECT n FROM posts) / 2) + 1)), (SELECT n FROM posts)"
+            f"SELECT (SELECT count(*) FROM ({match} LIMIT %s)), "
+            f"(SELECT count(*) FROM ({match} AND rowid > (SELECT n FROM posts) - %s)), "
+            f"(SELECT n FROM posts)"
         )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [self.match, CANDIDATES])
+            cursor.execute(sql, [self.match, CANDIDATES + 1, self.match, SAMPLE])
             return cursor.fetchone()
 
     def with_snippets(self, posts):

@@ -68,8 +68,9 @@ def reindex(post_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS):
 
 
 def rebuild(using: str = DEFAULT_DB_ALIAS):
-    """The whole index written afresh, in one transaction: after a bulk load, or a change of how
-    posts are indexed. Readers keep the old index until it commits."""
+    """The whole index written afresh, in one transaction, a chunk of posts per statement: after
+    a bulk load, or a change of how posts are indexed. A failure leaves the old index; on
+    PostgreSQL, searches read the old one until the new one commits."""
     with transaction.atomic(using=using):
         if connections[using].vendor == "postgresql":
             SearchDocument.objects.using(using).delete()
@@ -77,8 +78,13 @@ def rebuild(using: str = DEFAULT_DB_ALIAS):
             _recreate_fts5_table(using)
         pks = Post.objects.using(using).order_by("pk").values_list("pk", flat=True)
         _write_all(list(pks), using)
-        if connections[using].vendor == "sqlite":
-            with connections[using].cursor() as cursor:
+        with connections[using].cursor() as cursor:
+            if connections[using].vendor == "postgresql":
+                # The GIN index's pending entries merged in, as VACUUM would: a search reads
+                # the whole pending list.
+                (index,) = SearchDocument._meta.indexes
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index.name])
+            else:
                 # One segment instead of many: each lookup then reads one b-tree, not dozens.
                 cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
