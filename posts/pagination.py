@@ -8,7 +8,7 @@ range read of ten rows.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
@@ -52,7 +52,9 @@ class ListingPaginator(Paginator):
         if not self.count:  # an empty first page, where one is allowed
             return self._get_page([], number, self)
         moment, pk = self.layout[1][number - 1]
-        rows = self.object_list.filter(
-            Q(published_at__lt=moment) | Q(published_at=moment, pk__lte=pk)
+        # A range the (status, published_at) index reads from its start, less any posts of the
+        # same moment that belong to the page before.
+        rows = self.object_list.filter(published_at__lte=moment).exclude(
+            published_at=moment, pk__gt=pk
         )
         return self._get_page(list(rows[: self.per_page]), number, self)
