@@ -127,7 +127,7 @@ def _listed(status) -> bool:
     return status == Post.Status.PUBLISHED
 
 
-def _is_public(post_id) -> bool:
+def _is_listed(post_id) -> bool:
     status = Post.objects.filter(pk=post_id).values_list("status", flat=True).first()
     return _listed(status)
 
@@ -212,14 +212,14 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 @receiver
 def tagged_item_loaded(sender, instance, raw=False, **kwargs):
     """`loaddata` writes tagged items without the m2m_changed signal that tags.add() sends."""
-    if raw and instance.content_type.model_class() is Post and _is_public(instance.object_id):
+    if raw and instance.content_type.model_class() is Post and _is_listed(instance.object_id):
         purge({post_key(instance.object_id), tag_key(instance.tag_id), LISTS, *EVERY_CHANGE})
 
 
 @receiver
 def byline_saved(sender, instance, raw=False, **kwargs):
     post = instance.post if Byline.post.is_cached(instance) else None
-    if _listed(post.status) if post else _is_public(instance.post_id):
+    if _listed(post.status) if post else _is_listed(instance.post_id):
         purge({post_key(instance.post_id), author_key(instance.author_id), *EVERY_CHANGE})
 
 
