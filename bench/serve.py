@@ -11,6 +11,7 @@ view is taken within its round, and the table shows the median of the rounds. La
 memory of every gunicorn worker, read from /proc.
 
 Run: .venv/bin/python bench/serve.py [--rounds N --duration S --connections C --posts P]
+                                     [--worker-class sync|gthread]
      DATABASE_URL=postgres://USER@HOST:PORT/DB serves from PostgreSQL: the bench makes its own
      database, quire_bench, on that server, empties it first and drops it at the end.
      REDIS_URL, if set, is passed on to Quire. wrk is installed with apt-get when missing.
@@ -78,7 +79,13 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=1, help="seconds of wrk per URL first")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        help="gunicorn's worker class for all three servers: sync (one request per connection) "
+        "or gthread (keeps connections alive)",
+    )
     parser.add_argument("--posts", type=int, default=1000)
     return parser.parse_args()
 
@@ -118,7 +125,9 @@ def seed(database_url: str, folder: Path, count: int) -> dict[str, str]:
 
 
 def page_paths() -> dict[str, str]:
-    """The newest article, the home page, the newest article's first tag, the Atom feed."""
+    """The newest article, the home page, the newest article's first tag, the Atom feed, and
+    robots.txt: Quire's request stack (middleware, URL resolving, caching headers) with no query
+    and no template, the least any uncached page costs."""
     from django.urls import reverse
 
     from posts.models import Post
@@ -130,6 +139,7 @@ def page_paths() -> dict[str, str]:
         "home": reverse("posts:home"),
         "tag": reverse("posts:tag", kwargs={"slug": tag.slug}),
         "feed": reverse("posts:feed"),
+        "robots": reverse("posts:robots"),
     }
 
 
@@ -187,12 +197,13 @@ def bare_env(page_file: Path, secret: str):
 
 
 @contextlib.contextmanager
-def gunicorn(name: str, app: str, chdir: Path, env: dict, workers: int, logs: Path):
+def gunicorn(name: str, app: str, chdir: Path, env: dict, args, logs: Path):
     """A gunicorn in a session of its own (Ctrl-C reaches this process only), up until the
     block ends, however it ends."""
     port = free_port()
     log = logs / f"{name}.log"
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers)]
+    command += ["--worker-class", args.worker_class]
     command += ["--bind", f"127.0.0.1:{port}", "--chdir", str(chdir), app]
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -332,7 +343,7 @@ def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
 def report(bare_rates, rates, ratios, rss: dict[str, list[float]], database_url: str, args):
     database = "SQLite" if database_url.startswith("sqlite") else "PostgreSQL"
     print(
-        f"\n{args.posts:,} posts, {database}; gunicorn {args.workers} sync workers "
+        f"\n{args.posts:,} posts, {database}; gunicorn {args.workers} {args.worker_class} workers "
         f"each; wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
         f"{args.rounds} rounds, {os.cpu_count()} CPUs; medians of the rounds"
     )
@@ -360,12 +371,12 @@ def start_servers(stack, database_url: str, folder: Path, article: str, args):
     servers = {}
     for mode, cache_seconds in zip(MODES, ("0", None), strict=True):
         env = quire_env(database_url, folder, mode, secret, cache_seconds)
-        server = gunicorn(f"quire-{mode}", "cms.wsgi:application", REPO, env, args.workers, folder)
+        server = gunicorn(f"quire-{mode}", "cms.wsgi:application", REPO, env, args, folder)
         servers[mode] = stack.enter_context(server)
     page_file = folder / "article.html"
     page_file.write_bytes(fetch(servers["uncached"].url(article)))
     env = bare_env(page_file, secret)
-    server = gunicorn("bare", "bare.wsgi:application", BENCH, env, args.workers, folder)
+    server = gunicorn("bare", "bare.wsgi:application", BENCH, env, args, folder)
     servers["bare"] = stack.enter_context(server)
     check_same_page(servers["bare"], page_file)
     return servers

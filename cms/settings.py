@@ -164,13 +164,13 @@ REDIS_URL = os.environ.get("REDIS_URL")
 PAGE_CACHE_DIR = Path(os.environ.get("QUIRE_PAGE_CACHE_DIR", BASE_DIR / "cache"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
     "pages": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "quire",
         }

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
 
 from . import store
 
@@ -30,31 +30,33 @@ def mark(response, keys, valid_until: float = math.inf):
     return response
 
 
-def is_public_request(request) -> bool:
+def is_public_request(meta) -> bool:
+    """A reader's request, from its WSGI environ: no session (staff, anyone logged in), no
+    credentials, nothing but reading."""
     return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
+        meta.get("REQUEST_METHOD") in ("GET", "HEAD")
+        and "HTTP_AUTHORIZATION" not in meta
+        and settings.SESSION_COOKIE_NAME not in parse_cookie(meta.get("HTTP_COOKIE", ""))
     )
 
 
 def page_cache(get_response):
     def middleware(request):
-        if not is_public_request(request):
+        if not is_public_request(request.META):
             response = get_response(request)
             if hasattr(response, "page_cache"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        seen = None
+        seen, key = None, store.request_key(request)
         if store.enabled():
-            entry, seen = store.lookup(request)
+            entry, seen = store.lookup(key)
             if entry is not None:
                 return answer(request, replay(request, entry), entry, "hit")
         response = get_response(request)
         marking = getattr(response, "page_cache", None)
         if marking is None or not shareable(response):
             return response
-        entry = store.save(request, response, marking.keys, marking.valid_until, seen)
+        entry = store.save(key, response, marking.keys, marking.valid_until, seen)
         return answer(request, response, entry, "miss" if store.enabled() else "off")
 
     return middleware
@@ -75,11 +77,9 @@ def replay(request, entry) -> HttpResponse:
 
 def answer(request, response, entry, state: str):
     """Validators, caching headers and surrogate keys; a 304 when the reader's copy is current."""
-    response["ETag"] = entry.etag
-    response["Last-Modified"] = http_date(entry.last_modified)
+    for name, value in entry.validators():
+        response[name] = value
     response["Cache-Control"] = cache_control(entry.valid_until)
-    response["Surrogate-Key"] = " ".join(entry.keys)
-    response["Cache-Tag"] = ",".join(entry.keys)
     response["X-Page-Cache"] = state
     return get_conditional_response(
         request, etag=entry.etag, last_modified=int(entry.last_modified), response=response

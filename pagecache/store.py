@@ -15,15 +15,19 @@ import hashlib
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
+from django.utils.http import http_date
 
 # Every entry carries this key: purging it empties the whole cache.
 EVERYTHING = "site"
 _PURGE_TOKEN = "pagecache:purge-token"
+# Part of every entry's cache key: a release that changes Entry never reads an older one.
+ENTRY_FORMAT = 2
 # The longest a remembered value is kept: purges end it sooner.
 REMEMBERED_SECONDS = 86400
 # Headers a hit gets afresh (see pagecache.middleware.answer) rather than replayed.
@@ -65,24 +69,57 @@ class Entry:
     versions: tuple
     valid_until: float  # a timestamp: the earlier of the cache's lifetime and the next publication
     token: str | None = None  # the purge token it was last found valid under
+    # A full 200's headers but Cache-Control, made once when stored: pagecache.wsgi sends them.
+    head: list[tuple[str, str]] = field(init=False)
+
+    def __post_init__(self):
+        length = [("Content-Length", str(len(self.content)))]
+        self.head = [*self.headers.items(), *length, *self.validators()]
+
+    def validators(self) -> list[tuple[str, str]]:
+        """The headers every answer from this entry carries, whatever the request."""
+        return [
+            ("ETag", self.etag),
+            ("Last-Modified", http_date(self.last_modified)),
+            ("Surrogate-Key", " ".join(self.keys)),
+            ("Cache-Tag", ",".join(self.keys)),
+        ]
 
 
-def entry_key(request) -> str:
+def entry_key(meta, script_name: str, path_info: str) -> str:
     """One entry per scheme, host, path and the query parameters pages read (others, such as a
-    campaign's utm_source, share the page's entry)."""
-    params = sorted(
-        (name, value)
-        for name in settings.QUIRE_PAGE_CACHE_PARAMS
-        for value in request.GET.getlist(name)
+    campaign's utm_source, share the page's entry). Made of the WSGI environ's own values, so
+    that pagecache.wsgi finds an entry before Django has made a request of it; the path is given
+    decoded, as Django decodes it."""
+    query = meta.get("QUERY_STRING")
+    wanted = settings.QUIRE_PAGE_CACHE_PARAMS
+    params = (
+        sorted(item for item in parse_qsl(query, keep_blank_values=True) if item[0] in wanted)
+        if query
+        else []
     )
-    raw = f"{request.scheme}://{request.get_host()}{request.path}?{params}"
-    return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    scheme = [meta.get("wsgi.url_scheme")]
+    if settings.SECURE_PROXY_SSL_HEADER:
+        scheme.append(meta.get(settings.SECURE_PROXY_SSL_HEADER[0]))
+    raw = f"{scheme} {raw_host(meta)} {script_name} {path_info} {params}"
+    return f"pagecache:page:{ENTRY_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def lookup(request) -> tuple[Entry | None, str | None]:
-    """The fresh entry for this request, if any, and the purge token seen when looking."""
+def request_key(request) -> str:
+    return entry_key(request.META, request.META.get("SCRIPT_NAME", ""), request.path_info)
+
+
+def raw_host(meta) -> str:
+    """The host the request names, as HttpRequest.get_host() reads it before validating it."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        return meta["HTTP_X_FORWARDED_HOST"]
+    return meta.get("HTTP_HOST") or f"{meta.get('SERVER_NAME')}:{meta.get('SERVER_PORT')}"
+
+
+def lookup(key: str) -> tuple[Entry | None, str | None]:
+    """The fresh entry under `key` (see entry_key), if any, and the purge token seen when
+    looking."""
     store = cache()
-    key = entry_key(request)
     found = store.get_many([key, _PURGE_TOKEN])
     entry, seen = found.get(key), found.get(_PURGE_TOKEN)
     now = timezone.now().timestamp()
@@ -101,9 +138,9 @@ def lookup(request) -> tuple[Entry | None, str | None]:
     return entry, seen
 
 
-def save(request, response, keys, valid_until: float, seen: str | None) -> Entry:
-    """Store the response unless a purge happened since `seen`; the entry either way, for the
-    response's validators."""
+def save(key: str, response, keys, valid_until: float, seen: str | None) -> Entry:
+    """Store the response under `key` unless a purge happened since `seen`; the entry either way,
+    for the response's validators."""
     keys = tuple(sorted({*keys, EVERYTHING}))
     entry = Entry(
         content=response.content,
@@ -125,7 +162,7 @@ def save(request, response, keys, valid_until: float, seen: str | None) -> Entry
         return entry
     entry.versions = tuple(found.get(_version_key(key)) for key in keys)
     entry.token = seen
-    store.set(entry_key(request), entry, timeout=int(lifetime))
+    store.set(key, entry, timeout=int(lifetime))
     return entry
 
 

@@ -515,7 +515,7 @@ def queries_for(client, post) -> list[str]:
 
 def forget_page(url):
     """The page's cache entry dropped, and nothing else: what the page costs to render again."""
-    store.cache().delete(store.entry_key(RequestFactory().get(url)))
+    store.cache().delete(store.request_key(RequestFactory().get(url)))
 
 
 def test_the_article_costs_four_queries_however_many_authors_tags_and_related_posts(
