@@ -125,15 +125,21 @@ def measure(count: int):
         folder = Path(scratch) / "site"
         size = site(folder, count)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
         start, cpu = time.perf_counter(), time.process_time()
         with open(os.devnull, "w") as quiet:
             call_command("import_posts", str(folder), stdout=quiet, stderr=quiet)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # The processes that rendered Markdown, if the import started any (none before it).
+        rendered = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rendering_cpu = rendered.ru_utime + rendered.ru_stime - helpers.ru_utime - helpers.ru_stime
         print(
             f"{count:>7,} posts ({size / count / 1024:.1f} KB each): import {seconds:7.1f} s "
-            f"({cpu:.1f} s CPU here), {count / seconds:6.0f} posts/s, peak RSS "
-            f"{peak / 1024:6.1f} MB ({(peak - before) / 1024:+.1f} MB during the import)",
+            f"({cpu:.1f} s CPU here, {rendering_cpu:.1f} s rendering elsewhere), "
+            f"{count / seconds:6.0f} posts/s, peak RSS {peak / 1024:6.1f} MB "
+            f"({(peak - before) / 1024:+.1f} MB during the import; rendering process "
+            f"{rendered.ru_maxrss / 1024:.1f} MB)",
             flush=True,
         )
         if shutil.which("jekyll") is None:

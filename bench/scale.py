@@ -8,7 +8,10 @@ Every public page is then requested in-process through Django's test client, DEB
 page cache off (QUIRE_PAGE_CACHE_SECONDS=0): after a warm-up, the median of N timed runs (7 by
 default, taken in rounds over all pages), and the page's number of queries. Target: every page
 at the largest size within 2× its time at the smallest, and search within 50 ms at 100,000
-posts.
+posts. Those runs find what pages remember (pagecache.store.remembered: a listing's count and
+post ids, the sitemap's summary) already kept; a second table gives each page's first request
+with nothing remembered, the page cache emptied just before it: what the first reader after a
+change waits.
 
 Run: .venv/bin/python bench/scale.py [SIZES...] [--runs N]      (default: 1000 10000 100000)
      DATABASE_URL=postgres://USER@HOST:PORT/DB measures on PostgreSQL: each size gets a fresh
@@ -116,6 +119,20 @@ def first_look(client, path: str) -> tuple[str, int]:
     return response.content.decode(), len(captured.captured_queries)
 
 
+def first_request(client, path: str) -> dict:
+    """One request with the page cache (and so everything remembered) emptied just before it;
+    the database's own caches stay as the warm-up left them."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caches[settings.QUIRE_PAGE_CACHE].clear()
+    with CaptureQueriesContext(connection) as captured:
+        ms = elapsed_ms(client, path)
+    return {"ms": ms, "queries": len(captured.captured_queries)}
+
+
 def elapsed_ms(client, path: str) -> float:
     start = time.perf_counter()
     client.get(path)
@@ -132,10 +149,18 @@ def sitemap_parts(index: str) -> list[str]:
     ]
 
 
-def time_pages(runs: int) -> tuple[dict, dict]:
-    """Every page's median time and queries, and what the sitemap and search found, to check
-    against the data. The runs go round all pages in turn, so that a moment of load elsewhere on
-    the machine falls on one run of many pages, not on many runs of one."""
+def with_sitemap_total(pages: dict) -> dict:
+    """`pages` with a row adding up the sitemap index and its parts."""
+    sitemap = [name for name in pages if name.startswith("sitemap")]
+    total = {key: sum(pages[name][key] for name in sitemap) for key in ("ms", "queries")}
+    return {**pages, SITEMAP_TOTAL: total}
+
+
+def time_pages(runs: int) -> tuple[dict, dict, dict]:
+    """Every page's median time and queries, its first request's, and what the sitemap and
+    search found, to check against the data. The runs go round all pages in turn, so that a
+    moment of load elsewhere on the machine falls on one run of many pages, not on many runs of
+    one."""
     from django.test import Client
 
     client = Client()
@@ -147,6 +172,7 @@ def time_pages(runs: int) -> tuple[dict, dict]:
         name = f"sitemap: {path.lstrip('/')}"
         paths[name] = path
         texts[name], queries[name] = first_look(client, path)
+    first = {name: first_request(client, path) for name, path in paths.items()}
     times = {name: [] for name in paths}
     for _ in range(runs):
         for name, path in paths.items():
@@ -154,12 +180,7 @@ def time_pages(runs: int) -> tuple[dict, dict]:
     pages = {
         name: {"ms": statistics.median(times[name]), "queries": queries[name]} for name in paths
     }
-    sitemap = [name for name in paths if name.startswith("sitemap")]
-    pages[SITEMAP_TOTAL] = {
-        "ms": sum(pages[name]["ms"] for name in sitemap),
-        "queries": sum(queries[name] for name in sitemap),
-    }
-    return pages, found_in(texts)
+    return with_sitemap_total(pages), with_sitemap_total(first), found_in(texts)
 
 
 def found_in(texts: dict[str, str]) -> dict:
@@ -199,8 +220,14 @@ def measure(size: int, runs: int, output: Path):
         call_command("migrate", verbosity=0)
         summary, body = archive.build(size)
         print(f"{summary}; {compare_with_seed(body)}", flush=True)
-        pages, found = time_pages(runs)
-        result = {"size": size, "pages": pages, "found": found, "expected": expected_counts()}
+        pages, first, found = time_pages(runs)
+        result = {
+            "size": size,
+            "pages": pages,
+            "first": first,
+            "found": found,
+            "expected": expected_counts(),
+        }
         connections.close_all()
     output.write_text(json.dumps(result), encoding="utf-8")
 
@@ -247,18 +274,18 @@ def verdict(name: str, ratio: float | None, largest: dict, size: int) -> str:
     return ", ".join(checks)
 
 
-def table_row(name: str, results: list[dict], width: int) -> str:
-    """A page's time (and queries) at each size, the largest size's ratio to the smallest's."""
+def table_row(name: str, results: list[dict], width: int, kind: str) -> str:
+    """A page's time (and queries) at each size, the largest size's ratio to the smallest's;
+    `kind` is "pages" (the timed runs, judged against the targets) or "first"."""
     cells = []
     for result in results:
-        page = result["pages"].get(name)
+        page = result[kind].get(name)
         cells.append(f"{page['ms']:9.1f} ({page['queries']:>2})" if page else f"{'—':>15}")
-    small, large = results[0]["pages"].get(name), results[-1]["pages"].get(name)
+    small, large = results[0][kind].get(name), results[-1][kind].get(name)
     ratio = large["ms"] / small["ms"] if small and large and len(results) > 1 else None
     shown = f"{ratio:9.2f}×" if ratio else " " * 10
-    return (
-        f"{name:{width}}{''.join(cells)}{shown}  {verdict(name, ratio, large, results[-1]['size'])}"
-    )
+    judged = verdict(name, ratio, large, results[-1]["size"]) if kind == "pages" else ""
+    return f"{name:{width}}{''.join(cells)}{shown}  {judged}"
 
 
 def data_check(result: dict) -> str:
@@ -279,18 +306,22 @@ def short(size: int) -> str:
 def report(results: list[dict], runs: int):
     scheme = urlsplit(os.environ.get("DATABASE_URL", "")).scheme
     database = "PostgreSQL" if scheme in POSTGRES_SCHEMES else "SQLite"
-    print(
-        f"\nms per page (queries): median of {runs} runs after a warm-up, page cache off, "
-        f"DEBUG off, {database}, {os.cpu_count()} CPUs"
-    )
+    titles = {
+        "pages": f"ms per page (queries): median of {runs} runs after a warm-up, page cache off, "
+        f"DEBUG off, {database}, {os.cpu_count()} CPUs",
+        "first": "ms of a page's first request (queries), with nothing remembered: the page "
+        "cache emptied before each",
+    }
     names = list(dict.fromkeys(name for result in results for name in result["pages"]))
     names.sort(key=lambda name: name == SITEMAP_TOTAL)  # last, after every size's parts
     width = max(map(len, names)) + 2
     sizes = "".join(f"{result['size']:>15,}" for result in results)
     ratio = f"{short(results[-1]['size'])}/{short(results[0]['size'])}"
-    print(f"{'page':{width}}{sizes}{ratio:>10}  target")
-    for name in names:
-        print(table_row(name, results, width))
+    for kind, title in titles.items():
+        print(f"\n{title}")
+        print(f"{'page':{width}}{sizes}{ratio:>10}  {'target' if kind == 'pages' else ''}")
+        for name in names:
+            print(table_row(name, results, width, kind))
     for result in results:
         print(data_check(result))
 

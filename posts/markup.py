@@ -5,16 +5,28 @@ Every stored ``*_html`` field and the admin live preview come from ``render()``,
 so what an editor previews is byte for byte what readers get.
 """
 
+import contextlib
+import contextvars
 import html
 import re
-from html.parser import HTMLParser
+from itertools import filterfalse
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import normalize
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 DEFAULT_EXCERPT_SEPARATOR = "<excerpt/>"
+
+
+def _normalize(state: StateCore):
+    """markdown-it's own first rule, run only where it changes something: it rewrites every
+    line ending by pattern, a twentieth of the parse of a long text that has no CR or NUL."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
 
 _md = (
     MarkdownIt("commonmark", {"typographer": True, "html": True})
@@ -22,6 +34,7 @@ _md = (
     .use(footnote_plugin)
     .use(anchors_plugin, min_level=1, max_level=6)
 )
+_md.core.ruler.at("normalize", _normalize)
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TAGS = _HEADINGS | {
@@ -148,12 +161,21 @@ DESCRIPTION_LENGTH = 160
 def plain_text(fragment: str) -> str:
     """HTML as the text a reader reads, on one line: blocks apart, inline markup joined, entities
     decoded, attributes (alt text, URLs) left out, words one space apart."""
-    return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))).split())
+    return " ".join(_plain_pieces(fragment))
+
+
+def _plain_pieces(fragment: str) -> list[str]:
+    """The whitespace-separated pieces of plain_text()."""
+    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))).split()
 
 
 def word_count(fragment: str) -> int:
     """The words of plain_text(): what the reading time and the content checks count."""
-    return len(_WORD.findall(plain_text(fragment)))
+    pieces = _plain_pieces(fragment)
+    # A piece of letters and digits alone is one word; only the others need the pattern, which
+    # never matches across the spaces that join them.
+    others = list(filterfalse(str.isalnum, pieces))
+    return len(pieces) - len(others) + len(_WORD.findall(" ".join(others)))
 
 
 def description(fragment: str, length: int = DESCRIPTION_LENGTH) -> str:
@@ -174,14 +196,40 @@ TOC_MIN_HEADINGS = 3
 _VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
-class _HeadingReader(HTMLParser):
-    """One pass over body HTML: its <h2>/<h3> headings that carry an id, as text."""
+# In sanitised HTML every "<" opens a tag (text and attribute values escape it) and every
+# attribute value is double-quoted: a tag, or the text up to the next one.
+_MARKUP = re.compile(r"<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)([^>]*)>|[^<]+|<")
+_ATTRIBUTE = re.compile(r'([^\s="]+)="([^"]*)"')
+# Where a heading's reading can begin: nothing else between headings changes what is read.
+_HEADING_OR_REFERENCE = re.compile(r"<(?:h[23]|sup)[\s>]")
+
+
+class _HeadingReader:
+    """Body HTML's <h2>/<h3> headings that carry an id, as text."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
         self.headings: list[dict] = []
         self._heading: dict | None = None
         self._skip_depth = 0  # inside a footnote reference: "[1]" is no part of a heading's text
+
+    def read(self, body_html: str):
+        """Read from each heading or footnote reference until it is over: the paragraphs
+        between, most of a body, are skipped unread."""
+        position = 0
+        while found := _HEADING_OR_REFERENCE.search(body_html, position):
+            position = len(body_html)
+            for token in _MARKUP.finditer(body_html, found.start()):
+                closing, tag, attributes = token.groups()
+                if tag is None:
+                    self.handle_data(html.unescape(token[0]))
+                elif closing:
+                    self.handle_endtag(tag.lower())
+                else:
+                    pairs = _ATTRIBUTE.findall(attributes)
+                    self.handle_starttag(tag.lower(), [(n, html.unescape(v)) for n, v in pairs])
+                if self._heading is None and not self._skip_depth:
+                    position = token.end()
+                    break
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -210,8 +258,7 @@ def table_of_contents(body_html: str) -> list[dict]:
     """The body's headings as a tree, each <h3> under the <h2> before it ({"id", "text",
     "children"}), or [] for a short piece. Stored with the post: pages only print it."""
     reader = _HeadingReader()
-    reader.feed(body_html)
-    reader.close()
+    reader.read(body_html)
     if len(reader.headings) < TOC_MIN_HEADINGS:
         return []
     top = min(heading["level"] for heading in reader.headings)
@@ -235,6 +282,9 @@ def render_post(
     body: str, excerpt: str = "", separator: str = DEFAULT_EXCERPT_SEPARATOR
 ) -> tuple[str, str]:
     """An explicit excerpt wins, then the text before the separator, then the first paragraph."""
+    ahead = _rendered_ahead.get()
+    if ahead and (body, excerpt, separator) in ahead:
+        return ahead[body, excerpt, separator]
     _, body_source = split_excerpt(body, separator)
     env: dict = {}
     body_html = _html(body_source, env)
@@ -242,3 +292,25 @@ def render_post(
     references = {"references": env.get("references", {})}
     excerpt_html = _html(excerpt_source(body, excerpt, separator), references)
     return body_html, excerpt_html
+
+
+def render_posts(sources: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """render_post() of each (body, excerpt, separator): a batch's worth, for another process."""
+    return [render_post(*source) for source in sources]
+
+
+_rendered_ahead: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "rendered_ahead", default=None
+)
+
+
+@contextlib.contextmanager
+def rendered_ahead(renderings: dict[tuple[str, str, str], tuple[str, str]]):
+    """Within, render_post() of one of these (body, excerpt, separator) sources gives the
+    rendering render_posts() made of it elsewhere (in another process) instead of rendering it
+    again."""
+    token = _rendered_ahead.set(renderings)
+    try:
+        yield
+    finally:
+        _rendered_ahead.reset(token)

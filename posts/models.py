@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
-from django.db import models, transaction
-from django.db.models.signals import m2m_changed
+from django.db import models, router, transaction
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
@@ -261,7 +261,31 @@ class Post(models.Model):
 
     class Meta:
         ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            # Public posts by date (listings, archives, search's newest matches), with what
+            # counts and sitemaps read of them, from the index alone.
+            models.Index(fields=["status", "published_at", "id", "updated_at"], name="post_public"),
+            # Listings' and feeds' order (the ordering above), from the index alone. Built on
+            # PostgreSQL only (see migration 0014): SQLite's descending order already puts
+            # nulls last, so the index above serves it there.
+            models.Index(
+                "status",
+                models.F("published_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="post_public_order",
+            ),
+            # The public post changed last, read backwards from the index alone (SQLite plans
+            # by the published_at range otherwise): the sitemap's lastmod.
+            models.Index(
+                fields=["status", "updated_at", "published_at"], name="post_public_updates"
+            ),
+            # Sitemap files: public posts by id with what each URL needs, from the index alone.
+            models.Index(
+                fields=["status", "id", "published_at", "updated_at", "slug"], name="post_sitemap"
+            ),
+            # A section's listing counted and ordered from the index alone.
+            models.Index(fields=["section", "status", "published_at"], name="post_section_order"),
+        ]
         permissions = [
             ("publish_post", "Can publish, schedule and unpublish posts"),
             ("edit_others_posts", "Can edit and publish posts by others"),
@@ -271,18 +295,8 @@ class Post(models.Model):
         return self.title
 
     def save(self, **kwargs):
-        derived = set()
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            # Publishing without a date publishes now; a null date is kept for drafts.
-            self.published_at = timezone.now()
-            derived.add("published_at")
-        if not self._state.adding:
-            self.version += 1
-            derived.add("version")
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
-            self.render_markup()
-            derived |= set(DERIVED_FROM_MARKDOWN)
+        derived = self.derive_fields(update_fields)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
         old_slug = getattr(self, "_stored_slug", None)
@@ -320,22 +334,70 @@ class Post(models.Model):
         Redirect.objects.filter(old_path=post_path(self.slug), post=self).delete()
         Redirect.objects.get_or_create(old_path=post_path(old_slug), defaults={"post": self})
 
+    @classmethod
+    def create_all(cls, bylines: list[tuple["Post", list]]):
+        """New posts, each with its byline (Author objects or ids), written as save() and
+        set_authors() write one, in a few INSERTs however many there are: an import's.
+
+        The same fields are derived, and the same signals sent (bulk_create alone sends none),
+        so that whatever keeps data derived from posts hears of each: write them within the
+        page cache's purging.batch() and the search index's deferred(), as an import does, or
+        those receivers still work one post at a time.
+        """
+        using = router.db_for_write(cls)
+        posts = [post for post, _ in bylines]
+        for post in posts:
+            post.derive_fields()
+            pre_save.send(sender=cls, instance=post, raw=False, using=using, update_fields=None)
+        with transaction.atomic(using=using, savepoint=False):
+            cls.objects.using(using).bulk_create(posts)
+            rows = [post.byline_rows(authors) for post, authors in bylines]
+            Byline.objects.using(using).bulk_create(row for post_rows in rows for row in post_rows)
+        for post, post_rows in zip(posts, rows, strict=True):
+            post._stored_slug = post.slug
+            post_save.send(
+                sender=cls, instance=post, created=True, raw=False, using=using, update_fields=None
+            )
+            post.byline_written(post_rows)
+
+    def derive_fields(self, update_fields=None) -> set[str]:
+        """Set what save() derives before writing, and name those fields: a publication time
+        for a post published without one, the count of saves, and what render_markup()
+        derives unless the save leaves the Markdown alone."""
+        derived = set()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Publishing without a date publishes now; a null date is kept for drafts.
+            self.published_at = timezone.now()
+            derived.add("published_at")
+        if not self._state.adding:
+            self.version += 1
+            derived.add("version")
+        if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
+            self.render_markup()
+            derived |= set(DERIVED_FROM_MARKDOWN)
+        return derived
+
     def set_authors(self, authors):
         """The byline becomes `authors` (Author objects or ids), in that order, each once: the
         one way bylines are written (the admin, imports, restoring a revision), in the same
-        queries whatever their length.
-
-        Then it sends m2m_changed, as `post.authors.set()` would, so that whatever keeps data
-        derived from bylines (the search index) hears of rows that were bulk-created.
-        """
-        ids = dict.fromkeys(getattr(author, "pk", author) for author in authors)
+        queries whatever their length."""
+        rows = self.byline_rows(authors)
         # Within an import or an admin save (already atomic) this costs no savepoint.
         with transaction.atomic(savepoint=False):
             # Through the related manager, each deleted row knows its post (see posts.caching).
             self.bylines.all().delete()
-            Byline.objects.bulk_create(
-                Byline(post=self, author_id=pk, position=index) for index, pk in enumerate(ids)
-            )
+            Byline.objects.bulk_create(rows)
+        self.byline_written(rows)
+
+    def byline_rows(self, authors) -> list["Byline"]:
+        """The Byline rows of `authors` (Author objects or ids), in order, each author once."""
+        ids = dict.fromkeys(getattr(author, "pk", author) for author in authors)
+        return [Byline(post=self, author_id=pk, position=index) for index, pk in enumerate(ids)]
+
+    def byline_written(self, rows: list["Byline"]):
+        """Tell of a byline whose rows were bulk-created: m2m_changed, as `post.authors.set()`
+        would send it, so that whatever keeps data derived from bylines (the search index)
+        hears of them."""
         # Whatever was prefetched no longer describes the byline.
         getattr(self, "_prefetched_objects_cache", {}).pop("authors", None)
         m2m_changed.send(
@@ -344,7 +406,7 @@ class Post(models.Model):
             action="post_add",
             reverse=False,
             model=Author,
-            pk_set=set(ids),
+            pk_set={row.author_id for row in rows},
             using=self._state.db,
         )
 

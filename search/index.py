@@ -10,11 +10,14 @@ becomes findable at its moment without any job running.
 
 The signals in `search.signals` keep the index up to date. Writes that bypass signals
 (`bulk_create`, `QuerySet.update`) must call `reindex(post_ids)`, or run inside `deferred()`,
-which reindexes every post saved within it once, on the way out.
+which reindexes every post saved within it once, on the way out, or as the writer goes on
+(`write_noted()`): the database then tokenizes and stores a chunk while the writer prepares the
+next one.
 """
 
 import contextlib
 import contextvars
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -130,11 +133,14 @@ def _texts(ids: list[int], using: str) -> list[tuple]:
 
 def _write_fts5(texts: list[tuple], ids: list[int], using: str):
     rows = [(pk, *document(*text)) for pk, *text in texts]
-    with connections[using].cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(ids))
+    placeholders = ", ".join(["%s"] * len(ids))
+
+    def write(cursor):
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({placeholders})", ids)
         if rows:
             cursor.executemany(INSERT_SQL, rows)
+
+    _run(using, write)
 
 
 def _write_documents(texts: list[tuple], ids: list[int], using: str):
@@ -169,12 +175,83 @@ def _write_documents(texts: list[tuple], ids: list[int], using: str):
         "heads": [postgres_text(head) for head in heads],
         "bodies": [postgres_text(plain_text(body_html or "")) for body_html in bodies],
     }
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
+    _run(using, lambda cursor: cursor.execute(sql, params))
+
+
+def _run(using: str, write):
+    """Call write(cursor): now, or within deferred() while this thread goes on (see _Behind):
+    the database's own work on a chunk of rows (tokenizing, stemming, weighing) is most of what
+    indexing costs."""
+    behind = _behind.get()
+    if behind is None:
+        with connections[using].cursor() as cursor:
+            write(cursor)
+    else:
+        behind.run(connections[using], write)
+
+
+class _Behind:
+    """Statements the database runs while this thread goes on: sent, and waited for, by a
+    thread of their own on this thread's connection, so within its transaction. Any other query
+    on the connection, and leaving, waits for them first, and raises their error if they failed.
+    """
+
+    def __init__(self):
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._connections = contextlib.ExitStack()
+        self._shared: set[str] = set()
+
+    def run(self, connection, write):
+        self.wait()
+        if connection.alias not in self._shared:
+            self._shared.add(connection.alias)
+            connection.inc_thread_sharing()
+            self._connections.callback(connection.dec_thread_sharing)
+            self._connections.enter_context(connection.execute_wrapper(self._before_query))
+        self._thread = threading.Thread(target=self._write, args=(connection, write))
+        self._thread.start()
+
+    def _write(self, connection, write):
+        try:
+            with connection.cursor() as cursor:
+                write(cursor)
+        except BaseException as error:  # raised in the thread that waits for it
+            self._error = error
+
+    def _before_query(self, execute, sql, params, many, context):
+        if threading.current_thread() is not self._thread:
+            self.wait()
+        return execute(sql, params, many, context)
+
+    def wait(self):
+        """Once the statement has run; its error, if it failed, is raised here."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        """Waits for the statement; its error is raised unless another one is leaving."""
+        try:
+            self.wait()
+        except Exception:
+            if kind is None:
+                raise
+        finally:
+            self._connections.close()
 
 
 _deferred: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "search_deferred", default=None
+)
+_behind: contextvars.ContextVar[_Behind | None] = contextvars.ContextVar(
+    "search_behind", default=None
 )
 
 
@@ -189,11 +266,23 @@ def deferred():
     if _deferred.get() is not None:  # already deferring: the outermost block reindexes
         yield
         return
-    token = _deferred.set(defaultdict(set))
+    behind = _Behind()
+    tokens = _deferred.set(defaultdict(set)), _behind.set(behind)
     try:
-        yield
+        with behind:
+            yield
         pending = _deferred.get()
     finally:
-        _deferred.reset(token)
+        _behind.reset(tokens[1])
+        _deferred.reset(tokens[0])
     for using, ids in pending.items():
         reindex(ids, using)
+
+
+def write_noted():
+    """Within deferred(): reindex the posts noted so far now rather than on the way out, for a
+    batch writer to index as it goes. The database tokenizes and stores them (PostgreSQL weighs
+    its vectors) while the caller goes on: the next query waits for it."""
+    for using, ids in (_deferred.get() or {}).items():
+        _write_all(sorted(ids), using)
+        ids.clear()

@@ -2,11 +2,13 @@
 
 Each file is read and parsed once: the post it became waits in a spool file on disk between
 validating and writing, so what is stored is what was validated, and memory holds the text of
-one chunk of posts at most (those an earlier import made, to compare), whatever the size of the
-site.
+two chunks of posts at most (one being written, the next being rendered), whatever the size of
+the site.
 
-Writing costs a fixed number of queries per post: the authors and tags a batch names, and the
-posts it may update, are read a chunk at a time, and tags and old URLs inserted likewise.
+Writing costs a fixed number of queries per chunk of new posts: the authors and tags a batch
+names, and the posts it may update, are read a chunk at a time, and new posts, their bylines,
+tags, old URLs and search index rows inserted likewise. A post an import updates is saved on
+its own, as the admin saves it.
 
 The checks a file must pass, and the `Plan` each file becomes, are in `validation`.
 """
@@ -21,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +32,13 @@ from taggit.models import Tag, TaggedItem
 from editorial import revisions
 from editorial.models import Revision
 from pagecache import purging
+from posts import markup
 from posts.markup import counted
 from posts.models import Author, Post, Redirect, Section, post_path
 from posts.slugs import readable_slug
 from search import index as search
 
-from . import liquid
+from . import liquid, rendering
 from .documents import FrontMatterError, read_bytes
 from .frontmatter import ParsedPost
 from .jekyll import Source, author_profile, find_sources
@@ -141,9 +145,10 @@ class Batch:
 
     def write(self, on_file=lambda: None):
         """Each planned post created, updated or left alone; call inside a transaction."""
-        # Bylines and tags are bulk-created, which no signal reports: index each post once, last.
+        # Tags are bulk-created, which no signal reports: each post is indexed once, after them.
         # The page cache is purged once, for every key the batch's writes named.
         with purging.batch(), search.deferred():
+            compress_quickly()
             self.look_up()
             self.write_each(on_file)
 
@@ -166,13 +171,44 @@ class Batch:
                     found[getattr(row, field_name)] = row
 
     def write_each(self, on_file):
+        new_posts = sum(plan.post_id is None for plan in self.plans)
+        with rendering.Ahead(new_posts) as ahead:
+            for chunk, converted, renderings in self.read_ahead(ahead):
+                with markup.rendered_ahead(renderings()):
+                    self.write_chunk(chunk, converted, on_file)
+                # The database indexes this chunk while the next one is rendered.
+                search.write_noted()
+
+    def read_ahead(self, ahead: rendering.Ahead):
+        """Each chunk of plans with its posts converted, the rendering of its new posts started
+        a chunk ahead of its writing."""
+        started = None
         for start in range(0, len(self.plans), CHUNK):
             chunk = self.plans[start : start + CHUNK]
-            stored = self.stored(chunk)
-            for plan in chunk:
-                on_file()
-                self.write_one(plan, stored.get(plan.post_id))
-            self.flush()
+            converted = [self.converted(plan) for plan in chunk]
+            sources = [
+                (fields["body"], fields["excerpt"], fields["excerpt_separator"])
+                for plan, (fields, _, _) in zip(chunk, converted, strict=True)
+                if plan.post_id is None
+            ]
+            if started is not None:
+                yield started
+            started = chunk, converted, ahead.start(sources)
+        if started is not None:
+            yield started
+
+    def write_chunk(self, chunk: list[Plan], converted: list, on_file):
+        stored = self.stored(chunk)
+        new = []
+        for plan, (fields, authors, tags) in zip(chunk, converted, strict=True):
+            on_file()
+            post = stored.get(plan.post_id)
+            if post is None:
+                new.append((plan, Post(source=plan.source.key, **fields), authors, tags))
+            else:
+                plan.outcome = self.update(plan, fields, authors, tags, post)
+        self.create(new)
+        self.flush()
 
     def stored(self, plans: list[Plan]) -> dict[int, Post]:
         """The posts earlier imports made from these files, with what a re-import compares."""
@@ -182,8 +218,8 @@ class Batch:
         posts = Post.objects.select_related("section").only("pk", "section", *STORED_FIELDS)
         return posts.prefetch_related("authors", "tags", "redirects").in_bulk(ids)
 
-    def write_one(self, plan: Plan, stored: Post | None):
-        """One file's post, its Jekyll syntax converted, created or brought up to date."""
+    def converted(self, plan: Plan) -> tuple[dict, list[Author], list[Tag]]:
+        """One file's post as its fields, byline and tags, its Jekyll syntax converted."""
         start, size = plan.spooled
         self.spool.seek(start)
         # Only this batch wrote the spool, and only what validate() parsed.
@@ -205,7 +241,7 @@ class Batch:
             fields["section"] = self.section(plan.source)
         authors = list(dict.fromkeys(self.author(plan.source, key) for key in post.authors))
         tags = [self.tag(name) for name in dict.fromkeys(post.tags + post.categories)]
-        plan.outcome = self.save(plan, fields, authors, tags, stored)
+        return fields, authors, tags
 
     def convert(self, source: Source, post: ParsedPost, text: str, first_line: int | None):
         """Jekyll's Liquid and kramdown syntax turned into plain Markdown, with notes."""
@@ -281,40 +317,47 @@ class Batch:
             self.sections[label] = section
         return self.sections[label]
 
-    def save(
-        self, plan: Plan, fields: dict, authors: list[Author], tags: list[Tag], stored: Post | None
+    def create(self, new: list[tuple[Plan, Post, list[Author], list[Tag]]]):
+        """A chunk's new posts with their bylines, in a few INSERTs; their tags and old URLs
+        wait for flush()."""
+        Post.create_all([(post, authors) for _, post, authors, _ in new])
+        for plan, post, _, tags in new:
+            plan.outcome = "created"
+            self.relate(plan, post, tags)
+
+    def update(
+        self, plan: Plan, fields: dict, authors: list[Author], tags: list[Tag], stored: Post
     ) -> str:
-        """Create the post, or bring `stored`, the one from this source, up to date; say which."""
-        if stored is None:
-            post = Post(source=plan.source.key, **fields)
-            post.save()
-            outcome = "created"
-        else:
-            known = (
-                [author.pk for author in stored.authors.all()],
-                {tag.pk for tag in stored.tags.all()},
-                {redirect.old_path for redirect in stored.redirects.all()},
-            )
-            wanted = ([a.pk for a in authors], {tag.pk for tag in tags}, set(plan.old_urls))
-            same_fields = all(getattr(stored, name) == value for name, value in fields.items())
-            if same_fields and known[:2] == wanted[:2] and wanted[2] <= known[2]:
-                return "unchanged"
-            # Saved with every column loaded: a save of a partly loaded post writes only those.
-            post = Post.objects.select_related("section").get(pk=stored.pk)
-            revisions.keep_before_change(post)
-            for name, value in fields.items():
-                setattr(post, name, value)
-            post.save()
-            post.tags.clear()
-            outcome = "updated"
+        """Bring `stored`, the post from this source, up to date; say whether it changed."""
+        known = (
+            [author.pk for author in stored.authors.all()],
+            {tag.pk for tag in stored.tags.all()},
+            {redirect.old_path for redirect in stored.redirects.all()},
+        )
+        wanted = ([a.pk for a in authors], {tag.pk for tag in tags}, set(plan.old_urls))
+        same_fields = all(getattr(stored, name) == value for name, value in fields.items())
+        if same_fields and known[:2] == wanted[:2] and wanted[2] <= known[2]:
+            return "unchanged"
+        # Saved with every column loaded: a save of a partly loaded post writes only those.
+        post = Post.objects.select_related("section").get(pk=stored.pk)
+        revisions.keep_before_change(post)
+        for name, value in fields.items():
+            setattr(post, name, value)
+        post.save()
+        post.tags.clear()
         post.set_authors(authors)
+        self.relate(plan, post, tags)
+        # A new post's history starts at its first change (see keep_before_change).
+        self.pending.append(self.revision(plan, post, authors, tags))
+        return "updated"
+
+    def relate(self, plan: Plan, post: Post, tags: list[Tag]):
+        """The post's tags and old URLs, pending for flush(); an old URL another post had now
+        leads here."""
         self.pending += [
             TaggedItem(content_type_id=self.post_type.pk, object_id=post.pk, tag_id=tag.pk)
             for tag in tags
         ]
-        if outcome == "updated":
-            # A new post's history starts at its first change (see keep_before_change).
-            self.pending.append(self.revision(plan, post, authors, tags))
         for url in plan.old_urls:
             owner = plan.taken_urls.get(url)
             if owner is None:
@@ -322,7 +365,6 @@ class Batch:
             elif owner != post.pk:
                 plan.notes.append(f"the old URL {url} led to another post; it now leads here")
                 Redirect.objects.filter(old_path=url).update(post=post)
-        return outcome
 
     def revision(self, plan, post, authors, tags) -> Revision:
         """The post as this import left it, as the next revision of its history."""
@@ -356,6 +398,20 @@ class Batch:
             f"{counted(len(self.authors), 'author')} ({self.new_authors} new), "
             f"{counted(len(self.tags), 'tag')} ({self.new_tags} new)"
         )
+
+
+def compress_quickly():
+    """On PostgreSQL, the text the rest of this transaction stores is compressed with lz4 where
+    the server has it, not pglz: an import stores tens of megabytes, which lz4 compresses
+    several times faster. Readers see no difference; a later save compresses as before."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if (cursor.fetchone() or (False,))[0]:
+            cursor.execute("SET LOCAL default_toast_compression = lz4")
 
 
 # The Post fields an import sets from a file (and, for a collection's file, the section).

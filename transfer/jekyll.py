@@ -290,7 +290,8 @@ def find_sources(paths: list[Path]) -> tuple[list[Source], list[str]]:
         site = site_at(root)
         files = [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file())
         for file in files:
-            source, reason = site_source(site, file)
+            resolved = file.resolve()
+            source, reason = site_source(site, file, resolved)
             if file.suffix.lower() not in MARKDOWN_SUFFIXES:
                 # A site's other files are its pages and assets; a post in HTML is worth a word.
                 if source is not None:
@@ -298,7 +299,7 @@ def find_sources(paths: list[Path]) -> tuple[list[Source], list[str]]:
             elif source is None:
                 skipped.append(f"{file}: {reason}")
             else:
-                found.setdefault(file.resolve(), source)
+                found.setdefault(resolved, source)
     return list(found.values()), skipped
 
 
@@ -327,11 +328,12 @@ def site_root(path: Path) -> Path | None:
     return None
 
 
-def site_source(site: Site, file: Path) -> tuple[Source | None, str]:
-    """The file as Jekyll would read it, or None and the reason Jekyll would not."""
-    if not file.resolve().is_relative_to(site.root):
+def site_source(site: Site, file: Path, resolved: Path) -> tuple[Source | None, str]:
+    """The file as Jekyll would read it, or None and the reason Jekyll would not; `resolved`
+    is where the file really is (links followed)."""
+    if not resolved.is_relative_to(site.root):
         return None, _LINK_OUT
-    relative = PurePosixPath(file.resolve().relative_to(site.root).as_posix())
+    relative = PurePosixPath(resolved.relative_to(site.root).as_posix())
     if site.excluded(relative):
         return None, "excluded from the site (hidden, vendored or in exclude:)"
     collections_dir = PurePosixPath(site.collections_dir.relative_to(site.root).as_posix())

@@ -20,8 +20,9 @@ from .jekyll import Source
 
 # The ParsedPost attribute behind each Post field, where the names differ.
 _ATTRIBUTE_OF = {"external_image": "image_url"}
-# How many files one query checks against the database, and how many posts one insert is for.
-CHUNK = 500
+# How many files one query checks against the database, and how many posts one insert is for:
+# the posts of two chunks are in memory while a batch is written.
+CHUNK = 100
 
 
 @dataclass

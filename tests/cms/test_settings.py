@@ -87,7 +87,7 @@ def test_database_and_redis_urls_switch_the_backends(environment):
         "quire",
     )
     assert settings["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "pagecache.backends.RedisCache",
         "LOCATION": "redis://cache.internal:6379/1",
     }
 

@@ -277,7 +277,7 @@ def library(make_post, make_author, settings):
 
 
 LISTINGS = {
-    # With nothing cached: count and page starts (see posts.pagination), posts, bylines, tags.
+    # With nothing cached: count and post ids (see posts.pagination), posts, bylines, tags.
     "/": 5,
     "/?page=2": 5,
     "/tags/shared/": 6,  # and the tag

@@ -31,16 +31,16 @@ def library(make_post, make_author):
 
 
 PAGES = {
-    "/": 5,  # count, page starts, posts with image and section, bylines, tags
+    "/": 5,  # count, post ids, posts with image and section, bylines, tags
     # Post with image and section, bylines, tags, prev/next, related, the linked posts by id.
     "/posts/{slug}/": 6,
-    "/tags/shared/": 6,  # tag, count, page starts, posts, bylines, tags
-    "/authors/shared-writer/": 6,  # author, count, page starts, posts, bylines, tags
-    "/sections/commentary/": 6,  # section, count, page starts, posts, bylines, tags
-    "/archive/{year}/": 5,  # count, page starts, posts, bylines, tags
+    "/tags/shared/": 6,  # tag, count, post ids, posts, bylines, tags
+    "/authors/shared-writer/": 6,  # author, count, post ids, posts, bylines, tags
+    "/sections/commentary/": 6,  # section, count, post ids, posts, bylines, tags
+    "/archive/{year}/": 5,  # count, post ids, posts, bylines, tags
     "/feed.xml": 3,  # posts, bylines, tags
     "/tags/shared/feed.xml": 4,  # tag, posts, bylines, tags (no posts: 404)
-    "/sitemap.xml": 3,  # posts, tags with lastmod, authors with lastmod
+    "/sitemap.xml": 6,  # posts, tags, authors: each a count and its two latest posts by id
     "/tags/": 1,  # tags with their counts of published posts
     "/rss.xml": 3,  # posts, bylines, tags
     "/archive/{year}/{month}/": 5,

@@ -236,23 +236,51 @@ def test_a_file_past_the_end_or_of_no_section_is_not_found(client, five_posts, u
 
 
 @pytest.mark.parametrize("count", [1, 12])
-def test_the_index_costs_one_query_a_section_however_much_it_lists(
+def test_the_index_costs_two_queries_a_section_however_much_it_lists(
     client, make_post, make_author, django_assert_num_queries, count
 ):
     for number in range(count):
         make_post(authors=[make_author(), make_author()], tags=[f"a{number}", f"b{number}"])
-    # posts, tags, authors: each its count and latest lastmod; cached, none.
-    assert_queries_cold_and_cached(client, "/sitemap.xml", 3, django_assert_num_queries)
+    # posts, tags, authors: each how many (a count) and its two latest posts by id; cached, none.
+    assert_queries_cold_and_cached(client, "/sitemap.xml", 6, django_assert_num_queries)
+
+
+def test_the_index_is_remembered_with_the_page_cache_off_until_a_post_changes(
+    client, five_posts, make_post, django_assert_num_queries, settings
+):
+    settings.QUIRE_PAGE_CACHE_SECONDS = 0
+    before = index(client)
+    with django_assert_num_queries(0):
+        assert index(client) == before
+    post = make_post(slug="p5", tags=["delta", "epsilon"])
+    changed = timezone.localtime(max(post.updated_at, post.published_at)).isoformat()
+    after = index(client)
+    # Five tags now fill three files of two, each dated by the new post.
+    assert [after[url] for url in after if "tags" in url] == [changed] * 3
+    assert after["http://testserver/sitemap-posts.xml"] == changed
+
+
+def test_more_tags_than_a_file_holds_are_counted_by_those_with_a_public_post(
+    client, five_posts, make_post
+):
+    make_post(slug="hidden", status=Post.Status.DRAFT, tags=["d1", "d2", "d3"])
+    # Six tags, three of them public: two files, not three.
+    assert [url for url in index(client) if "tags" in url] == [
+        "http://testserver/sitemap-tags.xml",
+        "http://testserver/sitemap-tags.xml?p=2",
+    ]
 
 
 @pytest.mark.parametrize("section", ["posts", "tags", "authors"])
-def test_a_file_costs_one_query_and_a_later_file_two(
+def test_a_file_costs_one_query_and_a_later_file_its_summary_and_rows(
     client, five_posts, django_assert_num_queries, section
 ):
     url = f"/sitemap-{section}.xml"
     assert_queries_cold_and_cached(client, url, 1, django_assert_num_queries)  # its rows
-    # The count (is there a second file?), its rows; the schedule is known by now.
-    with django_assert_num_queries(2):
+    # The section's summary (is there a second file?): how many, its two latest posts by id, and
+    # for tags and authors, more than a file holds, how many have a public post; then its rows.
+    # The schedule is known by now.
+    with django_assert_num_queries(3 if section == "posts" else 4):
         assert client.get(f"{url}?p=2").status_code == 200
 
 
