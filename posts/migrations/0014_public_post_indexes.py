@@ -10,19 +10,9 @@ items (SQLite joins without a cast, through taggit's own unique index).
 
 from django.db import migrations, models
 
+from posts.operations import AddIndexOnPostgreSQL
+
 TAGGED_POSTS = "taggit_taggeditem_post_cast"
-
-
-class AddIndexOnPostgreSQL(migrations.AddIndex):
-    """AddIndex whose index is built on PostgreSQL only."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def index_tagged_posts(apps, schema_editor):
