@@ -54,9 +54,13 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "body"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["image"]
+    radio_fields = {"body_format": admin.HORIZONTAL}
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "body", "content_check"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "description", "body", "body_format", "content_check"]},
+        ),
         (
             "Publication",
             {
@@ -170,16 +174,17 @@ class PostAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         """The byline inline is written through Post.set_authors(), like every byline: in the
-        order of the positions given, rows without one after, as they stand in the form."""
+        order of the positions given, rows without one after, as they stand in the form, each
+        with the name as the post credits it."""
         if formset.model is not Byline:
             return super().save_formset(request, form, formset, change)
         kept = [
-            (row.cleaned_data.get("position"), index, row.cleaned_data["author"])
+            (row.cleaned_data.get("position"), index, row.cleaned_data)
             for index, row in enumerate(formset.forms)
             if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
         ]
         kept.sort(key=lambda entry: (entry[0] is None, entry[0] or 0, entry[1]))
-        form.instance.set_authors(author for _, _, author in kept)
+        form.instance.set_authors((row["author"], row.get("credited_as", "")) for _, _, row in kept)
         # The admin's change message reads these; the revision records the byline itself.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
@@ -203,7 +208,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="Authors")
     def byline(self, post):
-        return ", ".join(author.name for author in post.authors.all())
+        return ", ".join(author.credited_name for author in post.authors.all())
 
     @admin.display(description="Status", ordering="status")
     def state(self, post):

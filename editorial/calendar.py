@@ -56,7 +56,7 @@ def month_context(posts, month: date) -> dict:
             "post": post,
             "url": post.get_admin_url(),
             "status": post.status_label,
-            "authors": ", ".join(author.name for author in post.authors.all()),
+            "authors": ", ".join(author.credited_name for author in post.authors.all()),
         }
         if post.published_at is None:
             undated.append(entry)

@@ -45,7 +45,7 @@ def _rendered(post):
         return post
     rendered = copy.copy(post)  # never change the caller's object
     rendered.body_html, rendered.excerpt_html = markup.render_post(
-        post.body, post.excerpt, post.excerpt_separator
+        post.body, post.excerpt, post.excerpt_separator, post.body_format
     )
     return rendered
 

@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 
-from posts.models import Author, Post
+from posts.models import Author, Post, byline_entry
 
-from .revisions import FIELDS, FOREIGN_KEYS, label
+from .revisions import FIELDS, FOREIGN_KEYS, completed, label
 
 # Shown as a word diff (and, for the multi-line ones, only around what changed).
 TEXT_FIELDS = {"title", "description", "body", "excerpt", "image_alt", "image_caption"}
@@ -31,6 +31,7 @@ _GAP = ("gap", "…")
 
 def changed_fields(old: dict, new: dict) -> list[str]:
     """The names of the fields that differ, in form order: cheap, for summaries."""
+    old, new = completed(old), completed(new)
     return [name for name in FIELDS if old.get(name) != new.get(name)]
 
 
@@ -51,6 +52,7 @@ def changes(old: dict, new: dict) -> list[dict]:
     "html": the change rendered, a word diff with <del>/<ins> for text, else the old value → the
     new one, with authors, section and image named.
     """
+    old, new = completed(old), completed(new)
     names = changed_fields(old, new)
     lookups = _names_for(names, old, new)
     entries = []
@@ -80,8 +82,8 @@ def _names_for(names, old, new) -> dict:
     """The objects the changed relations point at, by field and id, in one query per field."""
     lookups = {}
     if "authors" in names:
-        ids = {*(old.get("authors") or []), *(new.get("authors") or [])}
-        lookups["authors"] = Author.objects.in_bulk(ids)
+        entries = [*(old.get("authors") or []), *(new.get("authors") or [])]
+        lookups["authors"] = Author.objects.in_bulk({byline_entry(e)[0] for e in entries})
     for name, model in FOREIGN_KEYS.items():
         if name in names:
             ids = {pk for pk in (old.get(name), new.get(name)) if pk is not None}
@@ -93,15 +95,14 @@ def _display(name, value, lookups) -> str:
     if value in (None, "", []):
         return EMPTY
     if name == "authors":
-        known = lookups["authors"]
-        return ", ".join(known[pk].name if pk in known else f"deleted author #{pk}" for pk in value)
+        return ", ".join(_credit(byline_entry(entry), lookups["authors"]) for entry in value)
     if name in FOREIGN_KEYS:
         target = lookups[name].get(value)
         return str(target) if target is not None else f"deleted {name} #{value}"
     if name == "tags":
         return ", ".join(value)
-    if name == "status":
-        return str(dict(Post.Status.choices).get(value, value))
+    if name in ("status", "body_format"):
+        return str(dict(Post._meta.get_field(name).choices).get(value, value))
     if name == "published_at":
         moment = parse_datetime(value)
         if moment is None:
@@ -109,6 +110,13 @@ def _display(name, value, lookups) -> str:
         local = timezone.localtime(moment, timezone.get_default_timezone())
         return formats.date_format(local, "DATETIME_FORMAT")
     return str(value)
+
+
+def _credit(entry, known) -> str:
+    """An author of a revision's byline by name, with the spelling the post credited."""
+    pk, credited_as = entry
+    name = known[pk].name if pk in known else f"deleted author #{pk}"
+    return f"{name} as “{credited_as}”" if credited_as else name
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -8,12 +8,16 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
 from media.intake import reencode_upload
 from media.models import Image, responsive_images
 from posts import markup
+from posts.models import Post
+
+# The live preview's rendering of a text in each format a post's body may be written in.
+RENDERERS = {Post.BodyFormat.MARKDOWN: markup.render, Post.BodyFormat.HTML: markup.render_html}
 
 
 def staff_only(view):
@@ -31,8 +35,12 @@ def staff_only(view):
 @require_POST
 @staff_only
 def preview(request):
-    """The live preview is the public page's own rendering, byte for byte."""
-    return HttpResponse(responsive_images(markup.render(request.POST.get("content", ""))))
+    """The live preview is the public page's own rendering, byte for byte, in the format the
+    post form names: ?format=html for a post written in HTML (static/js/editor.js sets it)."""
+    render = RENDERERS.get(request.GET.get("format", Post.BodyFormat.MARKDOWN))
+    if render is None:
+        return HttpResponseBadRequest("The format is markdown or html.")
+    return HttpResponse(responsive_images(render(request.POST.get("content", ""))))
 
 
 @require_POST

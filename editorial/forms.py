@@ -17,7 +17,7 @@ class BylineInline(admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
-    fields = ["author", "position"]
+    fields = ["author", "credited_as", "position"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order; leave position empty to add at the end)"
 

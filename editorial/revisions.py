@@ -2,8 +2,9 @@
 numbered revision, and restoring one (editorial/diff.py compares them; PostAdmin shows them).
 
 A revision's `data` is plain JSON: datetimes as ISO 8601 text, foreign keys as ids, the byline as
-an ordered list of author ids and the tags as a sorted list of names. Restoring writes a revision
-back onto the post and records the result as a new revision, so nothing is ever overwritten.
+an ordered list of author ids ([id, credited_as] for an author the post credits by another
+spelling) and the tags as a sorted list of names. Restoring writes a revision back onto the post
+and records the result as a new revision, so nothing is ever overwritten.
 """
 
 import json
@@ -16,7 +17,7 @@ from django.utils.text import capfirst
 
 from media.models import Image
 from posts.markup import counted
-from posts.models import Author, Byline, Post, Section
+from posts.models import Author, Byline, Post, Section, byline_entry
 from search import index as search_index
 
 from . import roles
@@ -28,6 +29,7 @@ COLUMNS = [
     "slug",
     "description",
     "body",
+    "body_format",
     "excerpt",
     "excerpt_separator",
     "status",
@@ -41,6 +43,9 @@ COLUMNS = [
 FIELDS = [*COLUMNS, "authors", "tags"]
 
 FOREIGN_KEYS = {"section": Section, "image": Image}
+# Fields revisions came to keep later, with the value a revision from before meant by leaving
+# them out: every post was Markdown then.
+ADDED_LATER = {"body_format": Post.BodyFormat.MARKDOWN}
 
 
 def label(field: str) -> str:
@@ -57,7 +62,8 @@ def snapshot(post, authors=None, tags=None) -> dict:
     """Every field a revision keeps, as JSON-ready values, read from the post and its rows.
 
     The byline and tags are read from the database, never from a prefetch cache that an admin
-    save may have left stale, unless the caller that just wrote them passes them (an import).
+    save may have left stale, unless the caller that just wrote them passes them (an import:
+    byline entries as Post.set_authors() takes them).
     """
     data = {}
     for name in COLUMNS:
@@ -68,11 +74,12 @@ def snapshot(post, authors=None, tags=None) -> dict:
         else:
             data[name] = getattr(post, name)
     if authors is None:
-        authors = [
-            byline.author_id
-            for byline in Byline.objects.filter(post=post).order_by("position", "id")
-        ]
-    data["authors"] = [getattr(author, "pk", author) for author in authors]
+        rows = Byline.objects.filter(post=post).order_by("position", "id")
+    else:
+        rows = post.byline_rows(authors)
+    data["authors"] = [
+        [row.author_id, row.credited_as] if row.credited_as else row.author_id for row in rows
+    ]
     if tags is None:
         tags = post.tags.through.tags_for(type(post), post)
     names = [getattr(tag, "name", tag) for tag in tags]
@@ -80,9 +87,15 @@ def snapshot(post, authors=None, tags=None) -> dict:
     return data
 
 
+def completed(data: dict) -> dict:
+    """A revision's `data` with what a revision from before a field was kept meant by it."""
+    return {**ADDED_LATER, **data}
+
+
 def as_stored(data: dict) -> dict:
-    """`data` as it reads back from the JSON column, for comparing a snapshot with a revision."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    """`data` as it reads back from the JSON column, completed, for comparing a snapshot with a
+    revision."""
+    return json.loads(json.dumps(completed(data), cls=DjangoJSONEncoder))
 
 
 def record(post, user=None, note="") -> Revision:
@@ -126,7 +139,7 @@ def restore(post, revision, user) -> Revision:
     revision without being recorded (an import, a bulk action), that state is recorded first,
     so restoring never loses it.
     """
-    data = revision.data
+    data = completed(revision.data)
     skipped = []
     allowed_statuses = roles.allowed_statuses(user, post) if user is not None else None
     with transaction.atomic():
@@ -166,12 +179,15 @@ def restore(post, revision, user) -> Revision:
         post.save()
 
         if "authors" in data:
-            ids = data["authors"]
-            existing = set(Author.objects.filter(pk__in=ids).values_list("pk", flat=True))
-            if len(existing) < len(set(ids)):
-                skipped.append(counted(len(set(ids) - existing), "deleted author"))
+            entries = [byline_entry(entry) for entry in data["authors"]]
+            ids = {pk for pk, _ in entries}
+            existing = Author.objects.in_bulk(ids)
+            if len(existing) < len(ids):
+                skipped.append(counted(len(ids - existing.keys()), "deleted author"))
             with search_index.deferred():  # one reindex for the whole byline, not one a row
-                post.set_authors(pk for pk in ids if pk in existing)
+                post.set_authors(
+                    (existing[pk], credited_as) for pk, credited_as in entries if pk in existing
+                )
         if "tags" in data:
             post.tags.set(data["tags"])
             # Whatever the caller prefetched no longer describes the post.

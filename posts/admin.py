@@ -40,8 +40,13 @@ class AuthorAdmin(SlugFromName, admin.ModelAdmin):
 
 @admin.register(Redirect)
 class RedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_path", "post", "created_at"]
-    search_fields = ["old_path", "post__title", "post__slug"]
+    """An old URL leads to a post, or to a target path (a feed, a listing page): one of them."""
+
+    fields = ["old_path", "post", "target"]
+    list_display = ["old_path", "post", "target", "created_at"]
+    # The post is nullable: the admin's own select_related() would leave it out.
+    list_select_related = ["post"]
+    search_fields = ["old_path", "target", "post__title", "post__slug"]
     autocomplete_fields = ["post"]
 
 

@@ -111,7 +111,7 @@ def structured_data(request, post: Post) -> dict:
         "author": [
             {
                 "@type": "Person",
-                "name": author.name,
+                "name": author.credited_name,
                 "url": request.build_absolute_uri(author.get_absolute_url()),
             }
             for author in post.authors.all()

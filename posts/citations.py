@@ -127,7 +127,7 @@ class Citation:
 
     @classmethod
     def of(cls, post: Post, url: str) -> "Citation":
-        names = [Name.parse(author.name) for author in post.authors.all()]
+        names = [Name.parse(author.credited_name) for author in post.authors.all()]
         title = " ".join(post.title.split())
         return cls(title, names, settings.QUIRE_SITE_NAME, post.published_local, url)
 

@@ -1,7 +1,8 @@
 """Atom and RSS feeds of published posts: the whole site, or one tag, author or section.
 
-Every entry carries the whole article as HTML, a summary, every author of the byline, the tags as
-categories and the featured image as Media RSS <media:content>; every URL in them is absolute.
+Every entry carries the whole article as HTML, a summary, every author of the byline (named as the
+post credits them), the tags as categories and the featured image as Media RSS <media:content>;
+every URL in them is absolute.
 """
 
 import contextvars
@@ -167,7 +168,9 @@ class LatestPosts(Feed):
     def item_extra_kwargs(self, post):
         return {
             "content": post.body_html,
-            "authors": [(author.name, author.get_absolute_url()) for author in post.authors.all()],
+            "authors": [
+                (author.credited_name, author.get_absolute_url()) for author in post.authors.all()
+            ],
             "image": feed_image(post),
         }
 

@@ -1,10 +1,12 @@
-"""Requests no page can answer are refused early; old URLs of moved and renamed posts answer
-with a permanent redirect instead of a 404."""
+"""Requests no page can answer are refused early; old URLs of moved and renamed posts, and of an
+old site's other pages (its feeds, its listings), answer with a permanent redirect instead of a
+404."""
 
 import re
 from urllib.parse import unquote_plus
 
 from django.core.exceptions import BadRequest
+from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 
 from .models import Post, Redirect
@@ -46,7 +48,12 @@ def old_url_variants(path: str) -> list[str]:
 
 
 def redirect_old_urls(get_response):
-    """Only a request that found nothing is looked up, and only a public post is pointed to."""
+    """Only a request that found nothing is looked up, and only a public post or a target path
+    is pointed to.
+
+    A target that is itself an old URL is answered as it stands, a second hop: whether the
+    target finds nothing, and so is redirected on, only a request for it can tell.
+    """
 
     def middleware(request):
         response = get_response(request)
@@ -54,11 +61,12 @@ def redirect_old_urls(get_response):
             return response
         variants = old_url_variants(request.path)
         redirects = Redirect.objects.filter(
-            old_path__in=variants, post__in=Post.objects.published()
+            models.Q(post__in=Post.objects.published()) | models.Q(post=None),
+            old_path__in=variants,
         ).select_related("post")
         found = min(redirects, key=lambda r: variants.index(r.old_path), default=None)
         if found is None:
             return response
-        return HttpResponsePermanentRedirect(found.post.get_absolute_url())
+        return HttpResponsePermanentRedirect(found.destination)
 
     return middleware

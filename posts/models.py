@@ -1,7 +1,7 @@
 """The publication's content: authors, sections, posts with ordered bylines, and old URLs.
 
-Every `*_html` field is derived from its Markdown source when the row is written,
-including rows that `loaddata` writes without calling `save()`.
+Every `*_html` field is derived from its source (Markdown, or a post's HTML) when the row is
+written, including rows that `loaddata` writes without calling `save()`.
 """
 
 import re
@@ -14,9 +14,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import models, router, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
+from django.utils.http import url_has_allowed_host_and_scheme
 from taggit.managers import TaggableManager
 
 from media.models import Image, generated_image_name, responsive_images
@@ -76,6 +77,12 @@ class Author(models.Model):
 
     def render_markup(self):
         self.bio_html = markup.render(self.bio)
+
+    @property
+    def credited_name(self) -> str:
+        """The name a byline shows: as the post credits it (an author read through
+        `post.authors.all()` carries `credited_as`), else the author's own."""
+        return getattr(self, "credited_as", "") or self.name
 
     @property
     def profile_links(self) -> list[tuple[str, str]]:
@@ -163,6 +170,17 @@ def body_shows(file_name) -> models.Q:
 DERIVED_FROM_MARKDOWN = (
     "body_html", "excerpt_html", "toc", "word_count", "reading_minutes", "summary",
 )  # fmt: skip
+# What Post.render_markup() derives them from.
+MARKUP_SOURCES = {"body", "body_format", "excerpt", "excerpt_separator"}
+
+
+def byline_entry(entry) -> tuple:
+    """A byline entry as (author or id, credited_as): an Author, an id, or such a pair (a list,
+    as JSON keeps it, will do)."""
+    if isinstance(entry, tuple | list):
+        author, credited_as = entry
+        return author, (credited_as or "").strip()
+    return entry, ""
 
 
 class Post(models.Model):
@@ -171,12 +189,23 @@ class Post(models.Model):
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        HTML = "html", "HTML"
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     description = models.CharField(
-        max_length=500, blank=True, help_text="Shown to search engines and in link previews."
+        max_length=1000, blank=True, help_text="Shown to search engines and in link previews."
     )
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text="Markdown, or HTML if the body format says so.")
+    body_format = models.CharField(
+        max_length=10,
+        choices=BodyFormat.choices,
+        default=BodyFormat.MARKDOWN,
+        help_text="HTML (as a Jekyll site's .html posts are written) is shown as it is, "
+        "sanitised, without Markdown; the excerpt is read the same way.",
+    )
     body_html = models.TextField(blank=True, editable=False)
     # Derived from body_html on save, so that no page parses HTML to print them.
     toc = models.JSONField("table of contents", default=list, blank=True, editable=False)
@@ -184,7 +213,7 @@ class Post(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     excerpt = models.TextField(
         blank=True,
-        help_text="Markdown. Leave empty to use the text before the excerpt separator.",
+        help_text="In the body's format. Leave empty to use the text before the excerpt separator.",
     )
     excerpt_html = models.TextField(blank=True, editable=False)
     # The excerpt as plain text cut for a meta description, derived on save.
@@ -222,7 +251,7 @@ class Post(models.Model):
         help_text="Used when no library image is chosen.",
     )
     image_caption = models.CharField(max_length=500, blank=True)
-    image_alt = models.CharField(max_length=300, blank=True)
+    image_alt = models.CharField(max_length=1000, blank=True)
     canonical_url = models.URLField(
         "canonical URL",
         max_length=1000,
@@ -336,8 +365,8 @@ class Post(models.Model):
 
     @classmethod
     def create_all(cls, bylines: list[tuple["Post", list]]):
-        """New posts, each with its byline (Author objects or ids), written as save() and
-        set_authors() write one, in a few INSERTs however many there are: an import's.
+        """New posts, each with its byline (entries as set_authors() takes them), written as
+        save() and set_authors() write one, in a few INSERTs however many there are: an import's.
 
         The same fields are derived, and the same signals sent (bulk_create alone sends none),
         so that whatever keeps data derived from posts hears of each: write them within the
@@ -363,7 +392,7 @@ class Post(models.Model):
     def derive_fields(self, update_fields=None) -> set[str]:
         """Set what save() derives before writing, and name those fields: a publication time
         for a post published without one, the count of saves, and what render_markup()
-        derives unless the save leaves the Markdown alone."""
+        derives unless the save leaves its sources alone."""
         derived = set()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # Publishing without a date publishes now; a null date is kept for drafts.
@@ -372,16 +401,16 @@ class Post(models.Model):
         if not self._state.adding:
             self.version += 1
             derived.add("version")
-        if update_fields is None or {"body", "excerpt", "excerpt_separator"} & set(update_fields):
+        if update_fields is None or MARKUP_SOURCES & set(update_fields):
             self.render_markup()
             derived |= set(DERIVED_FROM_MARKDOWN)
         return derived
 
-    def set_authors(self, authors):
-        """The byline becomes `authors` (Author objects or ids), in that order, each once: the
+    def set_authors(self, entries):
+        """The byline becomes `entries` (see byline_rows()), in that order, each author once: the
         one way bylines are written (the admin, imports, restoring a revision), in the same
         queries whatever their length."""
-        rows = self.byline_rows(authors)
+        rows = self.byline_rows(entries)
         # Within an import or an admin save (already atomic) this costs no savepoint.
         with transaction.atomic(savepoint=False):
             # Through the related manager, each deleted row knows its post (see posts.caching).
@@ -389,10 +418,32 @@ class Post(models.Model):
             Byline.objects.bulk_create(rows)
         self.byline_written(rows)
 
-    def byline_rows(self, authors) -> list["Byline"]:
-        """The Byline rows of `authors` (Author objects or ids), in order, each author once."""
-        ids = dict.fromkeys(getattr(author, "pk", author) for author in authors)
-        return [Byline(post=self, author_id=pk, position=index) for index, pk in enumerate(ids)]
+    def byline_rows(self, entries) -> list["Byline"]:
+        """The Byline rows of `entries`, in order, each author once, as first credited.
+
+        An entry is an Author, an id, or an (Author or id, credited_as) pair; a credit that
+        spells the author's own name is stored blank. Names are read, in one query, only for
+        authors given by id with a credit.
+        """
+        credits, names = {}, {}
+        for entry in entries:
+            author, credited_as = byline_entry(entry)
+            pk = getattr(author, "pk", author)
+            credits.setdefault(pk, credited_as)
+            if isinstance(author, Author):
+                names[pk] = author.name
+        unnamed = [pk for pk, credited_as in credits.items() if credited_as and pk not in names]
+        if unnamed:
+            names.update(Author.objects.filter(pk__in=unnamed).values_list("pk", "name"))
+        return [
+            Byline(
+                post=self,
+                author_id=pk,
+                position=index,
+                credited_as="" if credited_as == names.get(pk) else credited_as,
+            )
+            for index, (pk, credited_as) in enumerate(credits.items())
+        ]
 
     def byline_written(self, rows: list["Byline"]):
         """Tell of a byline whose rows were bulk-created: m2m_changed, as `post.authors.set()`
@@ -412,7 +463,7 @@ class Post(models.Model):
 
     def render_markup(self):
         body_html, excerpt_html = markup.render_post(
-            self.body, self.excerpt, self.excerpt_separator
+            self.body, self.excerpt, self.excerpt_separator, self.body_format
         )
         self.body_html = responsive_images(body_html)
         self.excerpt_html = responsive_images(excerpt_html)
@@ -490,6 +541,11 @@ class Byline(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
     position = models.PositiveSmallIntegerField(null=True, blank=True, default=None)
+    credited_as = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The name as this post spells it; blank shows the author's name.",
+    )
 
     class Meta:
         ordering = [models.F("position").asc(nulls_last=True), "id"]
@@ -506,8 +562,15 @@ def post_path(slug: str) -> str:
     return uri_to_iri(reverse("posts:detail", kwargs={"slug": slug}))
 
 
+def is_local_path(value: str) -> bool:
+    """A path on this site: one leading slash, no scheme, no host (nor "/\\host", which
+    browsers read as one)."""
+    return value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+
+
 class Redirect(models.Model):
-    """An old URL of a post, answered with a 301 to wherever the post lives now.
+    """An old URL, answered with a 301: to wherever its post lives now, or, for an old URL that
+    was no post's (a feed, a listing page), to the target path on this site.
 
     Django's contrib.redirects stores the target as text and needs the sites framework; a
     foreign key follows the post through later slug changes and never points at a deleted one.
@@ -516,11 +579,62 @@ class Redirect(models.Model):
     old_path = models.CharField(
         max_length=1000, unique=True, help_text="A path on this site, without the domain."
     )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="redirects")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="redirects"
+    )
+    target = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="A path on this site, for an old URL that is not a post's: a feed, a listing "
+        "page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False, target="")
+                | (models.Q(post__isnull=True) & ~models.Q(target="")),
+                name="redirect_to_post_or_target",
+                violation_error_message="Choose the post this old URL belongs to, or give a "
+                "target path: one of the two, not both.",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.old_path} → {self.post.get_absolute_url()}"
+        return f"{self.old_path} → {self.destination}"
+
+    def clean(self):
+        """A target is a local path that a page of this site answers, neither the old path
+        itself nor another old URL (readers would go round, or take two hops)."""
+        if not self.target:
+            return
+        if not is_local_path(self.target):
+            raise ValidationError(
+                {"target": "Enter a path on this site, starting with a single / and without a "
+                 "scheme or domain, such as /feed.xml."}
+            )  # fmt: skip
+        if self.target == self.old_path:
+            raise ValidationError(
+                {"target": "The target is the old path itself: readers would go round in a circle."}
+            )
+        path = uri_to_iri(self.target.split("?", 1)[0].split("#", 1)[0])
+        try:
+            resolve(path)
+        except Resolver404:
+            raise ValidationError(
+                {"target": f"No page on this site answers {path}: enter a path one does, such "
+                 "as /feed.xml or /tags/<slug>/."}
+            ) from None  # fmt: skip
+        onward = Redirect.objects.filter(old_path=path).exclude(pk=self.pk).first()
+        if onward is not None:
+            raise ValidationError(
+                {"target": f"{path} is itself an old URL, redirected to {onward.destination}: "
+                 "enter that instead."}
+            )  # fmt: skip
+
+    @property
+    def destination(self) -> str:
+        """Where the old path sends readers: the post's URL as it is now, or the target."""
+        return self.post.get_absolute_url() if self.post_id else self.target

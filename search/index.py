@@ -120,8 +120,9 @@ def _texts(ids: list[int], using: str) -> list[tuple]:
         tags[post_id].append(name)
     bylines = Byline.objects.using(using).filter(post__in=ids)
     bylines = bylines.order_by("post_id", F("position").asc(nulls_last=True), "id")
-    for post_id, name in bylines.values_list("post_id", "author__name"):
-        authors[post_id].append(name)
+    # A post's own spelling of a name is searched for as well as the author's.
+    for post_id, name, credited in bylines.values_list("post_id", "author__name", "credited_as"):
+        authors[post_id] += [name, credited] if credited else [name]
     posts = Post.objects.using(using).filter(pk__in=ids).order_by("pk")
     return [
         (pk, title, description, tags[pk], authors[pk], body_html)

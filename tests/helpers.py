@@ -93,6 +93,7 @@ def add_form(author, **fields):
         "slug": "ports-and-power",
         "description": "Why harbours matter.",
         "body": POST_BODY,
+        "body_format": "markdown",
         "status": "published",
         "published_at_0": "2025-03-01",
         "published_at_1": "09:30:00",
@@ -123,3 +124,15 @@ def assert_queries_cold_and_cached(client, url, queries, assert_num_queries):
         again = client.get(url)
     assert again["X-Page-Cache"] == "hit"
     assert again.content == first.content
+
+
+def write_site(root, files: dict[str, str | bytes]):
+    """A Jekyll site of these files (path -> text or bytes) under `root`; gives `root`."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root

@@ -93,6 +93,14 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):
                 None, None, f"{node.value!r} is not a valid value: {error}", node.start_mark
             ) from None
 
+    def construct_yaml_timestamp(self, node):
+        # A timestamp no calendar has (2016-06-31) stays text, as Ruby's Psych keeps it, for
+        # `dates` to read as Jekyll's Time.parse does (rolled over into July).
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return node.value
+
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         seen = set()
@@ -102,6 +110,9 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):
                 self.duplicates.append((key, key_node.start_mark))
             seen.add(key)
         return mapping
+
+
+_Loader.add_constructor(f"{_YAML_TAG_PREFIX}timestamp", _Loader.construct_yaml_timestamp)
 
 
 def read_front_matter(

@@ -1,4 +1,5 @@
-"""Every post as a Jekyll site: Markdown with front matter, authors, sections, old URLs.
+"""Every post as a Jekyll site: Markdown (or HTML) with front matter, authors, sections, old
+URLs.
 
 The folder written is what `import_posts` reads: importing it into an empty database gives the
 same posts and pages, and exporting those again gives the same bytes. It is written beside its
@@ -13,7 +14,8 @@ from pathlib import Path
 import yaml
 from django.db.models import Prefetch
 
-from posts.models import Author, Post, Redirect, Section, post_path
+from posts.models import Author, Byline, Post, Redirect, Section, post_path
+from posts.slugs import readable_slug
 
 from .frontmatter import categories
 
@@ -41,7 +43,10 @@ def write_site(folder: Path) -> int:
     """Every post, the authors and the config written under `folder`; gives the posts' count."""
     posts = (
         Post.objects.for_page()
-        .prefetch_related(Prefetch("redirects", Redirect.objects.all()))
+        .prefetch_related(
+            Prefetch("redirects", Redirect.objects.all()),
+            Prefetch("bylines", Byline.objects.select_related("author")),
+        )
         .order_by("pk")
     )
     count = 0
@@ -56,16 +61,18 @@ def write_site(folder: Path) -> int:
 
 
 def file_name(post: Post) -> str:
-    """`_posts/` (dated) or `_drafts/` (undated), or the section's collection folder."""
+    """`_posts/` (dated) or `_drafts/` (undated), or the section's collection folder; `.html`
+    for a post written in HTML, as Jekyll reads one."""
     local = post.published_local
-    name = f"{local:%Y-%m-%d}-{post.slug}.md" if local else f"{post.slug}.md"
+    suffix = ".html" if post.body_format == Post.BodyFormat.HTML else ".md"
+    name = f"{local:%Y-%m-%d}-{post.slug}{suffix}" if local else f"{post.slug}{suffix}"
     if post.section:
         return f"_{post.section.slug}/{name}"
     return f"_posts/{name}" if local else f"_drafts/{name}"
 
 
 def post_file(post: Post) -> str:
-    """The post as Jekyll front matter and its Markdown body."""
+    """The post as Jekyll front matter and its body."""
     values = front_matter(post)
     return "---\n" + dump(values) + "---\n" + post.body
 
@@ -79,7 +86,7 @@ def front_matter(post: Post) -> dict:
             if post.published_offset is not None
             else (post.published_at.replace(tzinfo=None))
         )
-    authors = [author.slug for author in post.authors.all()]
+    authors = [byline_key(byline) for byline in post.bylines.all()]
     if len(authors) == 1:
         values["author"] = authors[0]
     elif authors:
@@ -109,6 +116,15 @@ def front_matter(post: Post) -> dict:
     if post.canonical_url:
         values["canonical_url"] = post.canonical_url
     return values
+
+
+def byline_key(byline: Byline) -> str:
+    """How the post names its author: by the name it spells where that leads back to the same
+    author (an import finds authors by their names' slugs), else by the author's key."""
+    spelled = byline.credited_as
+    if spelled and readable_slug(spelled) == byline.author.slug:
+        return spelled
+    return byline.author.slug
 
 
 def featured_image(post: Post) -> str | dict:

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from posts.markup import DEFAULT_EXCERPT_SEPARATOR
 
 from .dates import instant, written_date
-from .documents import FrontMatter, FrontMatterError, describe, read_front_matter
+from .documents import FrontMatter, describe, read_front_matter
 
 # The front-matter keys behind each ParsedPost attribute, the one that wins first.
 SOURCES = {
@@ -64,7 +64,9 @@ _IMAGE_SOURCES = (
     ("cover", None),
     ("images", 0),
 )
-_DATED_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.*)")
+# Jekyll 4's DATE_FILENAME_MATCHER, on the file name without its extension: a post's date and
+# slug. Jekyll builds a file in _posts only when its name matches.
+DATED_NAME = re.compile(r"(\d{2,4}-\d{1,2}-\d{1,2})-(.*)", re.ASCII)
 # Ruby's String#split without arguments splits on ASCII whitespace only, not on NBSP.
 _RUBY_WHITESPACE = re.compile(r"[ \t\n\v\f\r]+")
 
@@ -77,6 +79,7 @@ class ParsedPost:
     jekyll_slug: str = ""  # the slug Jekyll stored (case and punctuation kept), for old URLs
     authors: list[str] = field(default_factory=list)
     written_date: date | None = None  # the date as written: a date, or a datetime in its offset
+    rolled_over: bool = False  # the date written does not exist, and Ruby moved it on
     published_at: datetime | None = None
     published_offset: int | None = None
     description: str = ""
@@ -114,12 +117,15 @@ def parse(
     *,
     defaults: dict | None = None,
     zone: tzinfo | None = None,
+    undated_at: datetime | None = None,
 ) -> ParsedPost:
     """One Markdown file with front matter, read from `path` unless its `text` (or its bytes,
     as `read_bytes` gave them) is given.
 
     `defaults` are front-matter values the file's own keys override, as Jekyll's `_config.yml`
-    defaults are; `zone` is the time zone for dates written without an offset (else UTC).
+    defaults are; `zone` is the time zone for dates written without an offset (else UTC);
+    `undated_at` is the instant a document without any date is dated by (Jekyll dates a
+    collection's documents by the build), else such a post stays a draft.
     """
     path = Path(path)
     front_matter, body, body_line, notes = read_front_matter(path, text)
@@ -133,7 +139,7 @@ def parse(
         title=_title(front_matter, file_slug, notes),
         slug=_slug(front_matter, jekyll_slug, notes),
         jekyll_slug=jekyll_slug,
-        authors=_authors(front_matter),
+        authors=_authors(front_matter, own, notes),
         description=_text(front_matter, "description").strip(),
         body=body,
         body_line=body_line,
@@ -150,7 +156,16 @@ def parse(
         notes=notes,
         lines=front_matter.lines,
     )
-    post.written_date = written_date(front_matter, file_date)
+    post.written_date, reading, post.rolled_over = written_date(front_matter, file_date)
+    if post.written_date is None and undated_at is not None and not (file_date or reading):
+        post.written_date = undated_at
+        reading = (
+            "no date: Jekyll dates a collection's document by its build; dated by the file's "
+            f"last change, {undated_at:%Y-%m-%d %H:%M} UTC"
+        )
+    if reading:
+        from_file = front_matter.values.get("date") is None
+        notes.append(reading if from_file else _at(front_matter.lines.get("date"), reading))
     # YAML timestamps without an offset are UTC to Jekyll; only dates left as text, and bare
     # days, are in the site's zone.
     if isinstance(front_matter.values.get("date"), datetime):
@@ -158,8 +173,8 @@ def parse(
     post.published_at, post.published_offset = instant(front_matter, post.written_date, zone)
     post.image_url, post.image_alt, post.image_caption, image_rest = _image(front_matter, notes)
     post.extra = _extra(own, image_rest)
-    if post.published_at is None:
-        notes.append("no date in the front matter or the file name: the post stays a draft")
+    if post.published_at is None and not reading:
+        notes.append(_undated(file_date))
     if own.get("draft") is True and not post.draft:
         notes.append(
             "draft: true does not hold a post back in Jekyll (published: false or _drafts/ "
@@ -188,17 +203,29 @@ def _text(front_matter: FrontMatter, key: str, default: str = "") -> str:
     return value
 
 
-def _file_name(path: Path) -> tuple[date | None, str]:
-    """The `YYYY-MM-DD-` date prefix of the file name, if any, and the rest without extension."""
-    match = _DATED_NAME.fullmatch(path.stem)
+def _file_name(path: Path) -> tuple[str | None, str]:
+    """The date the file name starts with, as written (read only if the front matter gives no
+    date, as Jekyll reads it), and the rest of the name without extension."""
+    match = DATED_NAME.fullmatch(path.stem)
     if match is None:
         return None, path.stem
-    try:
-        return date.fromisoformat(match[1]), match[2]
-    except ValueError:
-        raise FrontMatterError(
-            path, None, f"the file name starts with {match[1]}, which is not a real date"
-        ) from None
+    return match[1], match[2]
+
+
+def _undated(file_date: str | None) -> str:
+    """Why a post has no date, and so stays a draft."""
+    if file_date is None:
+        return "no date in the front matter or the file name: the post stays a draft"
+    # Any other file-name date is a date or an error: this one is 0000-00-00.
+    return (
+        f"the file name's date {file_date} is a template's placeholder and the front matter "
+        "gives no date (Jekyll would stop at it): the post stays a draft"
+    )
+
+
+def _at(line: int | None, message: str) -> str:
+    """A note at the line of the file it is about, where there is one."""
+    return message if line is None else f"line {line}: {message}"
 
 
 def _jekyll_slug(front_matter: FrontMatter, permalink: str, file_slug: str) -> str:
@@ -239,12 +266,21 @@ def _names(front_matter: FrontMatter, key: str) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def _authors(front_matter: FrontMatter) -> list[str]:
-    """`author` or `authors`: one name or a list of names, in the byline's order."""
-    if "author" in front_matter.values and "authors" in front_matter.values:
-        raise front_matter.error("authors", "give author or authors, not both")
-    key = "author" if "author" in front_matter.values else "authors"
-    return _names(front_matter, key)
+def _authors(front_matter: FrontMatter, own: dict, notes: list[str]) -> list[str]:
+    """`author` and `authors`, each one name or a list of names, in the byline's order: the
+    file's own keys, else the defaults' (a file's own key beats a default, whichever of the two
+    each uses). Given both, the byline is author's names, then authors'."""
+    keys = [key for key in ("author", "authors") if key in own] or [
+        key for key in ("author", "authors") if key in front_matter.values
+    ]
+    if len(keys) == 2:
+        notes.append(
+            _at(
+                front_matter.lines.get("authors"),
+                "author and authors are both given: the byline is author's names, then authors'",
+            )
+        )
+    return list(dict.fromkeys(name for key in keys for name in _names(front_matter, key)))
 
 
 def _jekyll_list(front_matter: FrontMatter, singular: str, plural: str) -> list[str]:

@@ -10,13 +10,14 @@ names, and the posts it may update, are read a chunk at a time, and new posts, t
 tags, old URLs and search index rows inserted likewise. A post an import updates is saved on
 its own, as the admin saves it.
 
-The checks a file must pass, and the `Plan` each file becomes, are in `validation`.
+The checks a file must pass, and the `Plan` each file becomes, are in `validation`. Once the
+posts are written, the old site's feeds and listing pages lead to Quire's (see `oldsite`).
 """
 
 import pickle
 import re
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -38,19 +39,24 @@ from posts.models import Author, Post, Redirect, Section, post_path
 from posts.slugs import readable_slug
 from search import index as search
 
-from . import liquid, rendering
+from . import liquid, oldsite, people, rendering
 from .documents import FrontMatterError, read_bytes
 from .frontmatter import ParsedPost
-from .jekyll import Source, author_profile, find_sources
+from .jekyll import Site, Source, author_profile, find_sources
 from .validation import (
     CHUNK,
     Plan,
+    assign_slugs,
     check_database,
     length_errors,
     model_errors,
     read,
+    share_old_urls,
     status,
 )
+
+# A byline entry: the author, and the name as the post spells it where the author's own differs.
+Entry = tuple[Author, str]
 
 
 @dataclass
@@ -62,20 +68,32 @@ class Batch:
     slugs_by_name: dict[str, str] = field(default_factory=dict)
     authors: dict[str, Author] = field(default_factory=dict)
     stored_authors: dict[str, Author] = field(default_factory=dict)  # by slug, see look_up()
+    # The profile each author is made from, with its site, by slug (or name), see look_up().
+    profiles: dict[str, tuple[Site, dict]] = field(default_factory=dict)
+    # Author -> each other spelling posts credit it with -> the files that spell it so.
+    spellings: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     tags: dict[str, Tag] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
     new_authors: int = 0
     new_tags: int = 0
+    # The old site's feeds and listing pages: (old path, target, why, whether it leads there).
+    site_redirects: list[tuple[str, str, str, bool]] = field(default_factory=list)
     pending: list = field(default_factory=list)  # rows for one bulk insert, see flush()
+    # A dry run stores no avatar: a file written to storage outlives the rollback.
+    dry_run: bool = False
     spool: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
 
     @classmethod
-    def find(cls, paths: list[Path]) -> "Batch":
-        sources, skipped = find_sources(paths)
+    def find(cls, paths: list[Path], old_baseurl: str | None = None) -> "Batch":
+        sources, skipped = find_sources(paths, old_baseurl=old_baseurl)
         return cls(sources, skipped)
 
     def close(self):
         self.spool.close()
+
+    @cached_property
+    def sites(self) -> list[Site]:
+        return list(dict.fromkeys(source.site for source in self.sources))
 
     @cached_property
     def post_type(self) -> ContentType:
@@ -84,9 +102,10 @@ class Batch:
     # Validating
 
     def validate(self, on_file=lambda: None) -> list[str]:
-        """Every file parsed and checked; the errors, each naming its file and line."""
+        """Every file parsed and checked; the errors, each naming its file and line. Without
+        errors, the slugs and old URLs files share are settled as Jekyll would settle them."""
         errors: list[FrontMatterError] = []
-        owners: dict[str, Path] = {}  # slug, key or old URL -> the file that has it
+        keys: dict[str, Path] = {}  # source key -> the file that has it
         for source in self.sources:
             on_file()
             try:
@@ -107,28 +126,33 @@ class Batch:
                 errors.append(FrontMatterError(source.path, line, f"{key}: {error}"))
                 continue
             errors += model_errors(post) + length_errors(source, post, old_urls)
-            claims = [("slug", post.slug, post.where("slug")[1]), ("source", source.key, None)]
-            claims += [("old URL", url, post.where("permalink")[1]) for url in old_urls]
-            for kind, value, line in claims:
-                other = owners.setdefault(f"{kind} {value}", source.path)
-                if other != source.path:
-                    errors.append(
-                        FrontMatterError(
-                            source.path, line, f"the {kind} {value!r} is also that of {other}"
-                        )
-                    )
-            plan = Plan(source, post.slug, old_urls, post.notes, status=status(post, source))
-            plan.bylines = post.authors
-            plan.tags = list(dict.fromkeys(post.tags + post.categories))
-            plan.spooled = (self.spool.tell(), self.spool.write(pickle.dumps(post)))
-            plan.scheduled = (
-                plan.status == Post.Status.PUBLISHED and post.published_at > timezone.now()
-            )
-            self.plans.append(plan)
-            self.name(plan)
-        errors += check_database(self.plans)
+            # A re-import finds a file's post by its key: two files cannot share one.
+            other = keys.setdefault(source.key, source.path)
+            if other != source.path:
+                message = f"the source {source.key!r} is also that of {other}"
+                errors.append(FrontMatterError(source.path, None, message))
+            self.plans.append(self.plan(source, post, old_urls))
+        if not errors:
+            share_old_urls(self.plans)
+            check_database(self.plans)
+            assign_slugs(self.plans)
+            for plan in self.plans:
+                self.name(plan)
         # A broken _config.yml is the same error for every file of its site: say it once.
         return list(dict.fromkeys(map(str, errors)))
+
+    def plan(self, source: Source, post: ParsedPost, old_urls: list[str]) -> Plan:
+        """What writing the file's post will take; the post waits in the spool."""
+        plan = Plan(source, post.slug, old_urls, post.notes, status=status(post, source))
+        if source.unbuilt:
+            plan.notes.append(f"imported as a draft: {source.unbuilt}")
+        plan.slug_line = post.where("slug")[1]
+        plan.published_at, plan.rolled_over = post.published_at, post.rolled_over
+        plan.bylines = post.authors
+        plan.tags = list(dict.fromkeys(post.tags + post.categories))
+        plan.spooled = (self.spool.tell(), self.spool.write(pickle.dumps(post)))
+        plan.scheduled = plan.status == Post.Status.PUBLISHED and post.published_at > timezone.now()
+        return plan
 
     def name(self, plan: Plan):
         """Record the names Liquid's {% post_url %} and {% link %} may use for this post."""
@@ -151,14 +175,23 @@ class Batch:
             compress_quickly()
             self.look_up()
             self.write_each(on_file)
+            self.redirect_old_site()
 
     def look_up(self):
-        """The batch's authors (by slug) and tags that exist already, a few queries in all."""
-        slugs = {
-            author_profile(plan.source.site, key)["slug"]
-            for plan in self.plans
-            for key in plan.bylines
-        }
+        """The profile each of the batch's authors is made from, and the authors (by slug) and
+        tags that exist already, a few queries in all.
+
+        A profile from the site's author data names its author; a name alone only spells it,
+        and the first spelling names a new author that no data describes.
+        """
+        for plan in self.plans:
+            for key in plan.bylines:
+                profile = named_profile(plan.source.site, key)
+                known_as = profile["slug"] or profile["name"]
+                held = self.profiles.get(known_as)
+                if held is None or (is_plain(held[1]) and not is_plain(profile)):
+                    self.profiles[known_as] = (plan.source.site, profile)
+        slugs = {profile["slug"] for _, profile in self.profiles.values()}
         slugs.discard("")
         names = {name for plan in self.plans for name in plan.tags}
         for model, field_name, values, found in (
@@ -187,7 +220,12 @@ class Batch:
             chunk = self.plans[start : start + CHUNK]
             converted = [self.converted(plan) for plan in chunk]
             sources = [
-                (fields["body"], fields["excerpt"], fields["excerpt_separator"])
+                (
+                    fields["body"],
+                    fields["excerpt"],
+                    fields["excerpt_separator"],
+                    fields["body_format"],
+                )
                 for plan, (fields, _, _) in zip(chunk, converted, strict=True)
                 if plan.post_id is None
             ]
@@ -216,9 +254,9 @@ class Batch:
         if not ids:
             return {}
         posts = Post.objects.select_related("section").only("pk", "section", *STORED_FIELDS)
-        return posts.prefetch_related("authors", "tags", "redirects").in_bulk(ids)
+        return posts.prefetch_related("bylines", "tags", "redirects").in_bulk(ids)
 
-    def converted(self, plan: Plan) -> tuple[dict, list[Author], list[Tag]]:
+    def converted(self, plan: Plan) -> tuple[dict, list[Entry], list[Tag]]:
         """One file's post as its fields, byline and tags, its Jekyll syntax converted."""
         start, size = plan.spooled
         self.spool.seek(start)
@@ -239,9 +277,8 @@ class Batch:
         # A file outside any collection says nothing of sections: an editor's choice stays.
         if plan.source.collection != "posts":
             fields["section"] = self.section(plan.source)
-        authors = list(dict.fromkeys(self.author(plan.source, key) for key in post.authors))
         tags = [self.tag(name) for name in dict.fromkeys(post.tags + post.categories)]
-        return fields, authors, tags
+        return fields, self.byline(plan, post.authors), tags
 
     def convert(self, source: Source, post: ParsedPost, text: str, first_line: int | None):
         """Jekyll's Liquid and kramdown syntax turned into plain Markdown, with notes."""
@@ -249,8 +286,9 @@ class Batch:
             return text, []
         context = liquid.LiquidContext(
             site=source.site.config,
-            page=post.front_matter,
+            page={**source.defaults(), **post.front_matter},
             includes_dir=source.site.includes_dir,
+            data=source.site.data,
             resolve_post_url=self.post_url,
             resolve_link=self.post_url,
             first_line=first_line or 1,
@@ -271,29 +309,51 @@ class Batch:
             slug = found.slug if found else None
         return reverse("posts:detail", kwargs={"slug": slug}) if slug else None
 
-    def author(self, source: Source, key: str) -> Author:
-        profile = author_profile(source.site, key)
-        slug = profile.pop("slug")
+    def byline(self, plan: Plan, keys: list[str]) -> list[Entry]:
+        """Each author the keys name, once and in order, with the name as this post spells it
+        where the author's own differs (`Daniel R DePetris` for `Daniel R. DePetris`, whose slug
+        is the same): the post keeps its spelling."""
+        entries: dict[Author, str] = {}
+        for key in keys:
+            profile = author_profile(plan.source.site, key)
+            author = self.author(profile["slug"] or profile["name"])
+            if author not in entries:
+                entries[author] = "" if profile["name"] == author.name else profile["name"]
+                if entries[author]:
+                    self.spellings[author][entries[author]].append(plan.source.path)
+        return list(entries.items())
+
+    def author(self, known_as: str) -> Author:
+        """The author known by that slug (or name), made or brought up to date from its profile
+        the first time the batch names it."""
+        if known_as not in self.authors:
+            site, profile = self.profiles[known_as]
+            self.authors[known_as] = self.stored_author(profile)
+            if profile.get("avatar") and not self.dry_run:
+                author = self.authors[known_as]
+                people.store_avatar(author, people.avatar_file(site, profile), site.notes)
+        return self.authors[known_as]
+
+    def stored_author(self, profile: dict) -> Author:
+        """The stored author of a profile: found, made, or updated from the site's data."""
+        fields = {name: value for name, value in profile.items() if name not in ("slug", "avatar")}
+        slug = profile["slug"]
         # A name of punctuation alone has no readable slug (saving gives it "author-N"): such
         # an author is known by name.
-        known = {"slug": slug} if slug else {"name": profile["name"]}
-        known_as = slug or profile["name"]
-        if known_as not in self.authors:
-            if slug:
-                author = self.stored_authors.get(slug)
-            else:
-                author = Author.objects.filter(**known).first()
-            if author is None:
-                author = Author(slug=slug, **profile)
-                author.save()
-                self.new_authors += 1
-            elif len(profile) > 1 and any(getattr(author, k) != v for k, v in profile.items()):
-                # Profiles from _data/authors.yml are the source; a plain name changes nothing.
-                for name, value in profile.items():
-                    setattr(author, name, value)
-                author.save()
-            self.authors[known_as] = author
-        return self.authors[known_as]
+        if slug:
+            author = self.stored_authors.get(slug)
+        else:
+            author = Author.objects.filter(name=profile["name"]).first()
+        if author is None:
+            author = Author(slug=slug, **fields)
+            author.save()
+            self.new_authors += 1
+        elif not is_plain(profile) and any(getattr(author, k) != v for k, v in fields.items()):
+            # Profiles from _data/authors.yml are the source; a plain name changes nothing.
+            for name, value in fields.items():
+                setattr(author, name, value)
+            author.save()
+        return author
 
     def tag(self, name: str) -> Tag:
         """The tag of that name: look_up() found those that exist, so any other is new."""
@@ -317,24 +377,29 @@ class Batch:
             self.sections[label] = section
         return self.sections[label]
 
-    def create(self, new: list[tuple[Plan, Post, list[Author], list[Tag]]]):
+    def create(self, new: list[tuple[Plan, Post, list[Entry], list[Tag]]]):
         """A chunk's new posts with their bylines, in a few INSERTs; their tags and old URLs
         wait for flush()."""
         Post.create_all([(post, authors) for _, post, authors, _ in new])
         for plan, post, _, tags in new:
             plan.outcome = "created"
+            plan.post_id = post.pk
             self.relate(plan, post, tags)
 
     def update(
-        self, plan: Plan, fields: dict, authors: list[Author], tags: list[Tag], stored: Post
+        self, plan: Plan, fields: dict, authors: list[Entry], tags: list[Tag], stored: Post
     ) -> str:
         """Bring `stored`, the post from this source, up to date; say whether it changed."""
         known = (
-            [author.pk for author in stored.authors.all()],
+            [(byline.author_id, byline.credited_as) for byline in stored.bylines.all()],
             {tag.pk for tag in stored.tags.all()},
             {redirect.old_path for redirect in stored.redirects.all()},
         )
-        wanted = ([a.pk for a in authors], {tag.pk for tag in tags}, set(plan.old_urls))
+        wanted = (
+            [(author.pk, credited) for author, credited in authors],
+            {tag.pk for tag in tags},
+            set(plan.old_urls),
+        )
         same_fields = all(getattr(stored, name) == value for name, value in fields.items())
         if same_fields and known[:2] == wanted[:2] and wanted[2] <= known[2]:
             return "unchanged"
@@ -359,12 +424,14 @@ class Batch:
             for tag in tags
         ]
         for url in plan.old_urls:
-            owner = plan.taken_urls.get(url)
-            if owner is None:
+            held = plan.taken_urls.get(url)
+            if held is None:
                 self.pending.append(Redirect(old_path=url, post_id=post.pk))
-            elif owner != post.pk:
-                plan.notes.append(f"the old URL {url} led to another post; it now leads here")
-                Redirect.objects.filter(old_path=url).update(post=post)
+            elif held != post.pk:
+                # A post's own old URL wins over the old site's feed or listing page there.
+                led_to = f"led to {held}" if isinstance(held, str) else "led to another post"
+                plan.notes.append(f"the old URL {url} {led_to}; it now leads here")
+                Redirect.objects.filter(old_path=url).update(post=post, target="")
 
     def revision(self, plan, post, authors, tags) -> Revision:
         """The post as this import left it, as the next revision of its history."""
@@ -386,18 +453,81 @@ class Batch:
             model.objects.bulk_create(row for row in self.pending if type(row) is model)
         self.pending.clear()
 
+    def redirect_old_site(self):
+        """The old site's feeds and listing pages lead to Quire's, unless the old path is taken:
+        a redirect there already (a post's own old URL among them) wins."""
+        posts = {plan.source: plan.post_id for plan in self.plans}
+        found = oldsite.site_redirects(self.sites, posts)
+        wanted = {old: (target, why) for old, target, why in found}
+        paths = sorted(wanted)
+        taken = {}
+        for start in range(0, len(paths), CHUNK):
+            found = Redirect.objects.filter(old_path__in=paths[start : start + CHUNK])
+            taken.update(found.values_list("old_path", "target"))
+        for old, (target, why) in wanted.items():
+            if old not in taken:
+                self.pending.append(Redirect(old_path=old, target=target))
+            self.site_redirects.append((old, target, why, taken.get(old, target) == target))
+        self.flush()
+
+    def site_notes(self) -> list[str]:
+        """What the import noticed of the sites' own files (their author data, avatars)."""
+        return [note for site in self.sites for note in site.notes]
+
+    def merged_spellings(self) -> list[str]:
+        """Each author posts spell in other ways, once, with the spellings and their files."""
+        lines = []
+        for author, spellings in self.spellings.items():
+            written = ", ".join(
+                f"{spelling!r} in {counted(len(files), 'file')}"
+                for spelling, files in spellings.items()
+            )
+            lines.append(
+                f"author {author.name!r} also written {written}: merged, each post keeps its "
+                "spelling"
+            )
+            lines += [f"  {path}" for files in spellings.values() for path in files]
+        return lines
+
     def summary(self) -> str:
         outcomes = Counter(plan.outcome for plan in self.plans)
         drafts = sum(plan.status == Post.Status.DRAFT for plan in self.plans)
         scheduled = sum(plan.scheduled for plan in self.plans)
         redirects = sum(len(plan.old_urls) for plan in self.plans)
-        return (
+        summary = (
             f"{outcomes['created']} created, {outcomes['updated']} updated, "
             f"{outcomes['unchanged']} unchanged; {counted(drafts, 'draft')}, "
             f"{scheduled} scheduled; {counted(redirects, 'old URL')} redirected; "
             f"{counted(len(self.authors), 'author')} ({self.new_authors} new), "
             f"{counted(len(self.tags), 'tag')} ({self.new_tags} new)"
         )
+        adjusted = self.adjustments()
+        return (
+            f"{summary}; adjusted as Jekyll would: {', '.join(adjusted)}" if adjusted else summary
+        )
+
+    def adjustments(self) -> list[str]:
+        """What the import settled as Jekyll would have, counted: only what happened."""
+        counts = [
+            (sum(plan.disambiguated for plan in self.plans), "slug numbered", "slugs numbered"),
+            (sum(plan.rolled_over for plan in self.plans), "date rolled over", "dates rolled over"),
+            (
+                sum(bool(plan.source.unbuilt) for plan in self.plans),
+                "imported as a draft because Jekyll would not build it",
+                "imported as drafts because Jekyll would not build them",
+            ),
+            (
+                sum(map(len, self.spellings.values())),
+                "author spelling merged",
+                "author spellings merged",
+            ),
+            (
+                sum(leads for *_, leads in self.site_redirects),
+                "old feed or listing URL redirected",
+                "old feed or listing URLs redirected",
+            ),
+        ]
+        return [counted(number, noun, plural) for number, noun, plural in counts if number]
 
 
 def compress_quickly():
@@ -414,11 +544,26 @@ def compress_quickly():
             cursor.execute("SET LOCAL default_toast_compression = lz4")
 
 
+def named_profile(site: Site, key: str) -> dict:
+    """The profile of the author a byline key names: the site's author data under the key, or
+    under the key's slug (`Daniel R DePetris` is `daniel-r-depetris`), else the name alone."""
+    profile = author_profile(site, key)
+    if is_plain(profile) and profile["slug"]:
+        data = author_profile(site, profile["slug"])
+        return profile if is_plain(data) else data
+    return profile
+
+
+def is_plain(profile: dict) -> bool:
+    """A profile that is a name only: the byline's key, with no author data behind it."""
+    return profile.keys() <= {"slug", "name"}
+
+
 # The Post fields an import sets from a file (and, for a collection's file, the section).
 STORED_FIELDS = (
-    "title", "slug", "description", "body", "excerpt", "excerpt_separator", "status",
-    "published_at", "published_offset", "external_image", "image_alt", "image_caption",
-    "canonical_url", "front_matter",
+    "title", "slug", "description", "body", "body_format", "excerpt", "excerpt_separator",
+    "status", "published_at", "published_offset", "external_image", "image_alt",
+    "image_caption", "canonical_url", "front_matter",
 )  # fmt: skip
 
 
@@ -426,9 +571,10 @@ def stored_fields(post: ParsedPost, body: str, excerpt: str, plan: Plan) -> dict
     """The Post fields an import sets from a file, as STORED_FIELDS names them."""
     return {
         "title": post.title,
-        "slug": post.slug,
+        "slug": plan.slug,
         "description": post.description,
         "body": body,
+        "body_format": plan.source.body_format,
         "excerpt": excerpt,
         "excerpt_separator": post.excerpt_separator,
         "status": plan.status,

@@ -1,24 +1,36 @@
-"""A Jekyll site as Quire reads it: which files are posts, what `_config.yml` and `_data/`
-change about them, and where each post lived on the old site.
+"""A Jekyll site as Quire reads it: which files are posts, which of them Jekyll built, what
+`_config.yml` and `_data/` change about them, and where each post lived on the old site.
 
 A file outside any Jekyll site (a loose Markdown file) is read with Jekyll's defaults.
+
+A site that had a `baseurl` was served under it (`user.github.io/name/...`); moved to a domain of
+its own, it is asked for its old paths with and without it, so each old path comes in both forms.
 """
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.urls import Resolver404, get_urlconf, resolve
 
 from posts.slugs import readable_slug
 
-from . import permalinks
+from . import people, permalinks
 from .documents import FrontMatterError, read_document, read_yaml
-from .frontmatter import ParsedPost
+from .frontmatter import DATED_NAME, ParsedPost
+from .sitedata import SiteData
 
 # Jekyll's default markdown_ext.
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkdown", ".mkdn", ".mkd"}
+# A post in HTML: Jekyll renders its Liquid and converts nothing.
+HTML_SUFFIX = ".html"
 CONFIG = "_config.yml"
 AUTHORS_DATA = ("_data/authors.yml", "_data/authors.yaml")
 # Why a link inside the folders being imported is passed over: it could expose any file.
@@ -27,11 +39,11 @@ _LINK_OUT = "a link to a file outside the folder being imported: not read"
 _EXCLUDED = {"node_modules", "vendor", "gemfiles"}
 # A collection of author pages, read for bylines rather than imported as posts.
 AUTHORS_COLLECTION = "authors"
-# Author data keys with a field of their own, or for the page only; other text values are links.
-_AUTHOR_FIELDS = {
-    "name", "full_name", "title", "bio", "affiliation", "avatar", "picture", "layout",
-    "permalink", "published",
-}  # fmt: skip
+# Utils.has_yaml_header?: Jekyll reads a collection's file as a document only when it opens so.
+_YAML_HEADER = re.compile(rb"---\s*\n")
+# EntryFilter#special?: entries Jekyll never reads from a collection's folder.
+_SPECIAL = ("_", ".", "#", "~")
+_SKIPPED_ENTRY = "Jekyll skips names starting with _ # or ~ (a file's, or its first folder's)"
 # The ending each built-in style gives a collection's URLs (weekdate gives none).
 _STYLE_ENDINGS = {
     "pretty": "/",
@@ -41,18 +53,21 @@ _STYLE_ENDINGS = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class Site:
-    """A Jekyll site's root and configuration; `root` is None for loose files."""
+    """A Jekyll site's root and configuration; `root` is None for loose files. `old_baseurl` is
+    a further prefix the site was served under, for a site whose config no longer says so."""
 
     root: Path | None
     config: dict = field(default_factory=dict)
+    old_baseurl: str = ""
+    notes: list[str] = field(default_factory=list)  # about the site's own files, each said once
 
     @classmethod
-    def at(cls, root: Path) -> "Site":
+    def at(cls, root: Path, old_baseurl: str = "") -> "Site":
         config_path = root / CONFIG
         config = read_yaml(own_file(root, config_path))[0] if config_path.is_file() else {}
-        return cls(root, config)
+        return cls(root, config, old_baseurl)
 
     @cached_property
     def zone(self) -> ZoneInfo | None:
@@ -86,27 +101,32 @@ class Site:
 
     @cached_property
     def authors(self) -> dict[str, dict]:
-        """Author key -> profile (name, bio, links), from `_data/authors.yml` and from the pages
-        of an `authors` collection (keyed by file name and by their `name:`)."""
+        """Author key -> profile (name, bio, links, avatar), from `_data/authors.yml` and from
+        the pages of an `authors` collection (keyed by file name and by their `name:`)."""
         profiles = {}
         for name in AUTHORS_DATA:
             path = self.root / name
             if path.is_file():
                 data, lines = read_yaml(own_file(self.root, path))
-                for key, profile in data.items():
-                    profiles[key] = checked_profile(path, lines[key], key, profile)
+                for key, values in data.items():
+                    profiles[key] = people.profile(path, lines[key], key, values, self.notes)
                 break
         if AUTHORS_COLLECTION in self.collections:
             for path in markdown_under(self.collections_dir / f"_{AUTHORS_COLLECTION}"):
                 values, body = read_document(own_file(self.root, path))
-                profile = {
+                data = {
                     **values,
                     "name": values.get("full_name") or values.get("title") or values.get("name"),
                     "bio": values.get("bio") or body.strip(),
                 }
-                checked_profile(path, None, path.stem, profile)
+                profile = people.profile(path, None, path.stem, data, self.notes)
                 profiles[path.stem] = profiles[str(values.get("name") or path.stem)] = profile
         return profiles
+
+    @cached_property
+    def data(self) -> Mapping:
+        """The site's `_data` files as Liquid's `site.data`, each read when a post first uses it."""
+        return SiteData.of(self.root, self.config)
 
     @cached_property
     def includes_dir(self) -> Path | None:
@@ -115,7 +135,14 @@ class Site:
 
     @property
     def baseurl(self) -> str:
-        return str(self.config.get("baseurl") or "").rstrip("/")
+        return url_prefix(self.config.get("baseurl"))
+
+    def old_paths(self, path: str) -> list[str]:
+        """The paths a page at `path` (below the baseurl) answered at: under the baseurl, where
+        Jekyll put it; then without it and under the old baseurl, unless such a path is one of
+        Quire's own, where a redirect would silently stand in for a Quire page."""
+        built, *others = dict.fromkeys((self.baseurl + path, path, self.old_baseurl + path))
+        return [built, *(other for other in others if not quire_path(other))]
 
     def excluded(self, relative: PurePosixPath) -> bool:
         """Hidden folders, vendored code and the config's `exclude:` entries are not the site."""
@@ -146,26 +173,29 @@ class Site:
             merged.setdefault("excerpt_separator", self.config["excerpt_separator"])
         return merged
 
+    @property
+    def style(self) -> str:
+        return str(self.config.get("permalink") or permalinks.POSTS_DEFAULT)
+
+    def permalink_ending(self) -> str:
+        """Utils.add_permalink_suffix: the ending the site's style lends to the URLs of
+        collections and pages, "/" or ":output_ext" (weekdate and other styles: none)."""
+        if self.style in _STYLE_ENDINGS:
+            return _STYLE_ENDINGS[self.style]
+        return next((end for end in ("/", ":output_ext") if self.style.endswith(end)), "")
+
     def permalink_template(self, collection: str) -> str:
         """Jekyll's URL template for a collection: its own, else one from the site's style."""
         declared = self.config.get("collections")
         meta = declared.get(collection) if isinstance(declared, dict) else None
         if isinstance(meta, dict) and meta.get("permalink"):
             return str(meta["permalink"])
-        style = str(self.config.get("permalink") or permalinks.POSTS_DEFAULT)
         if collection == "posts":
-            return style
-        # Utils.add_permalink_suffix: the style lends its ending to "/:collection/:path".
-        if style in _STYLE_ENDINGS:
-            return "/:collection/:path" + _STYLE_ENDINGS[style]
-        ending = next((end for end in ("/", ":output_ext") if style.endswith(end)), "")
-        return "/:collection/:path" + ending
-
-    def has_output(self, collection: str) -> bool:
-        return collection == "posts" or bool(self.collections.get(collection, {}).get("output"))
+            return self.style
+        return "/:collection/:path" + self.permalink_ending()
 
 
-@dataclass
+@dataclass(eq=False)
 class Source:
     """One file to import: its site, the key it is known by, and where it sat in the site."""
 
@@ -175,10 +205,16 @@ class Source:
     collection: str = "posts"
     in_drafts: bool = False
     categories: list[str] = field(default_factory=list)  # from the folders above `_posts`
+    unbuilt: str = ""  # why Jekyll 4 built no page from the file; "" when it built one
 
     @property
     def kind(self) -> str:
         return "drafts" if self.in_drafts else self.collection
+
+    @property
+    def body_format(self) -> str:
+        """An HTML post is HTML; every other is Markdown."""
+        return "html" if self.path.suffix.lower() == HTML_SUFFIX else "markdown"
 
     @cached_property
     def relative(self) -> PurePosixPath:
@@ -194,34 +230,65 @@ class Source:
         return str(PurePosixPath(*parts[index + 1 :]).with_suffix(""))
 
     def old_urls(self, post: ParsedPost) -> list[str]:
-        """The URLs the post answered at on the Jekyll site: its permalink (or the URL Jekyll
-        made for it) and its `redirect_from` entries, under the site's baseurl."""
+        """The URLs the post answered at on the Jekyll site, each in every form the site's
+        paths take (see Site.old_paths): its permalink (or the URL Jekyll made for it), if
+        Jekyll built it, and its `redirect_from` entries, which are below the baseurl."""
         urls = []
-        published = not (post.draft or self.in_drafts) and post.written_date is not None
-        if published and self.site.has_output(self.collection):
-            template = post.permalink or self.site.permalink_template(self.collection)
-            if post.permalink in permalinks.STYLES:
-                # Style names mean styles only in _config.yml: in front matter, a path.
-                template = "/" + post.permalink
-            # Jekyll holds every date in the site's time zone (UTC when it names none).
-            date = post.written_date
-            if isinstance(date, datetime):
-                date = post.published_at.astimezone(self.site.zone or UTC)
-            urls.append(
-                permalinks.jekyll_url(
-                    template,
-                    date=date,
-                    slug=post.jekyll_slug,
-                    basename=self.path.stem,
-                    categories=[*self.categories, *post.categories],
-                    collection=self.collection,
-                    path=self.path_in_collection() if self.collection != "posts" else "",
-                )
-            )
+        built = not (post.draft or self.in_drafts or self.unbuilt)
+        if built and post.written_date is not None:
+            urls.append(self.built_url(post))
         for entry in post.redirect_from:
             # A full URL names a path of this site; requests arrive with their paths decoded.
             urls.append("/" + unquote(urlsplit(entry).path).lstrip("/"))
-        return list(dict.fromkeys(self.site.baseurl + url for url in urls))
+        return list(dict.fromkeys(form for url in urls for form in self.site.old_paths(url)))
+
+    def built_url(self, post: ParsedPost) -> str:
+        """The URL Jekyll gave the post, below the baseurl."""
+        template = post.permalink or self.site.permalink_template(self.collection)
+        if post.permalink in permalinks.STYLES:
+            # Style names mean styles only in _config.yml: in front matter, a path.
+            template = "/" + post.permalink
+        # Jekyll holds every date in the site's time zone (UTC when it names none).
+        date = post.written_date
+        if isinstance(date, datetime):
+            date = post.published_at.astimezone(self.site.zone or UTC)
+        return permalinks.jekyll_url(
+            template,
+            date=date,
+            slug=post.jekyll_slug,
+            basename=self.path.stem,
+            categories=[*self.categories, *post.categories],
+            collection=self.collection,
+            path=self.path_in_collection() if self.collection != "posts" else "",
+        )
+
+
+def url_prefix(value) -> str:
+    """A baseurl as a path prefix: "/name", or "" for none."""
+    inner = str(value or "").strip("/")
+    return f"/{inner}" if inner else ""
+
+
+def quire_path(path: str) -> bool:
+    """Whether Quire answers the path with a page of its own, or sends it to one by appending
+    a slash; a view that would also answer a made-up path is a catch-all and does not count."""
+    catch_all = catch_all_views(get_urlconf() or settings.ROOT_URLCONF)
+    slashed = [path + "/"] if settings.APPEND_SLASH and not path.endswith("/") else []
+    return any(match and match.func not in catch_all for match in map(_resolved, [path, *slashed]))
+
+
+@cache
+def catch_all_views(urlconf: str) -> frozenset:
+    """The views that answer paths no page has, found by asking for two made-up ones."""
+    made_up = [f"/{uuid4().hex}", f"/{uuid4().hex}/"]
+    return frozenset(match.func for match in map(_resolved, made_up) if match)
+
+
+def _resolved(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def own_file(root: Path, path: Path) -> Path:
@@ -231,48 +298,26 @@ def own_file(root: Path, path: Path) -> Path:
     return path
 
 
-def checked_profile(path: Path, line: int | None, key: str, profile) -> dict:
-    """An author's data: keys such as name and bio, whose text fields are text."""
-    if not isinstance(profile, dict):
-        kind = "a list" if isinstance(profile, list) else repr(profile)
-        message = f"author {key!r} must be keys such as name and bio, not {kind}"
-        raise FrontMatterError(path, line, message)
-    for name in ("name", "bio", "affiliation"):
-        value = profile.get(name)
-        if value is not None and not isinstance(value, str):
-            message = f"author {key!r}: {name} must be text, not {value!r}"
-            raise FrontMatterError(path, line, message)
-    return profile
-
-
 def author_profile(site: Site, key: str) -> dict:
-    """The Author fields for a byline key: from `_data/authors.yml` when it has the key."""
+    """The Author fields for a byline key (and the avatar as the data gives it): from
+    `_data/authors.yml` when it has the key, else the key as the name."""
     data = site.authors.get(key) if site.root else None
-    if not data:
-        return {"slug": readable_slug(key), "name": key}
-    links = {
-        str(name): str(value)
-        for name, value in data.items()
-        if name not in _AUTHOR_FIELDS and isinstance(value, str | int) and str(value).strip()
-    }
-    return {
-        "slug": readable_slug(key),
-        "name": str(data.get("name") or key),
-        "bio": str(data.get("bio") or ""),
-        "affiliation": str(data.get("affiliation") or ""),
-        "links": links,
-    }
+    return {"slug": readable_slug(key), **(data or {"name": key})}
 
 
-def find_sources(paths: list[Path]) -> tuple[list[Source], list[str]]:
-    """The files to import under the given files and folders, and what was passed over, why."""
+def find_sources(
+    paths: list[Path], old_baseurl: str | None = None
+) -> tuple[list[Source], list[str]]:
+    """The files to import under the given files and folders, and what was passed over, why.
+    `old_baseurl` is a prefix the sites were once served under, besides their baseurl."""
     found: dict[Path, Source] = {}
     skipped: list[str] = []
     sites: dict[Path, Site] = {}
+    prefix = url_prefix(old_baseurl)
 
     def site_at(root: Path) -> Site:
         if root not in sites:
-            sites[root] = Site.at(root)
+            sites[root] = Site.at(root, prefix)
         return sites[root]
 
     for path in paths:
@@ -285,19 +330,22 @@ def find_sources(paths: list[Path]) -> tuple[list[Source], list[str]]:
                 if path.is_dir() and not file.resolve().is_relative_to(path.resolve()):
                     skipped.append(f"{file}: {_LINK_OUT}")
                     continue
-                found.setdefault(file.resolve(), Source(file, Site(None), key=file.name))
+                loose = Source(file, Site(None, old_baseurl=prefix), key=file.name)
+                found.setdefault(file.resolve(), loose)
             continue
         site = site_at(root)
         files = [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file())
         for file in files:
             resolved = file.resolve()
             source, reason = site_source(site, file, resolved)
-            if file.suffix.lower() not in MARKDOWN_SUFFIXES:
-                # A site's other files are its pages and assets; a post in HTML is worth a word.
-                if source is not None:
-                    skipped.append(f"{file}: not Markdown (Quire imports Markdown posts only)")
+            if file.suffix.lower() not in MARKDOWN_SUFFIXES | {HTML_SUFFIX}:
+                # A site's other files are its pages and assets; a post in them is worth a word.
+                if source is not None and not source.unbuilt:
+                    skipped.append(f"{file}: neither Markdown nor HTML (Quire imports those)")
             elif source is None:
-                skipped.append(f"{file}: {reason}")
+                # A site's other HTML files are its layouts, includes and pages.
+                if file.suffix.lower() in MARKDOWN_SUFFIXES:
+                    skipped.append(f"{file}: {reason}")
             else:
                 found.setdefault(resolved, source)
     return list(found.values()), skipped
@@ -343,28 +391,58 @@ def site_source(site: Site, file: Path, resolved: Path) -> tuple[Source | None, 
     for special in ("_posts", "_drafts"):
         if special in parts:
             index = parts.index(special)
-            above = list(parts[:index])
-            if any(part.startswith("_") for part in above):
+            if any(part.startswith("_") for part in parts[:index]):
                 break
-            return (
-                Source(
-                    file,
-                    site,
-                    key=str(relative),
-                    in_drafts=special == "_drafts",
-                    categories=above,
-                ),
-                "",
-            )
+            source = Source(file, site, str(relative), categories=list(parts[:index]))
+            source.in_drafts = special == "_drafts"
+            return publishable(source, PurePosixPath(*parts[index + 1 :]))
     for label in site.collections:
         folder = collections_dir / f"_{label}"
         if relative.is_relative_to(folder) and label == AUTHORS_COLLECTION:
             return None, "an author's page (the authors collection), read for bylines"
         if relative.is_relative_to(folder):
-            inner = relative.relative_to(folder).parts[:-1]
-            if any(part.startswith("_") for part in inner):
-                return None, "Jekyll skips folders starting with '_' inside a collection"
-            return Source(file, site, key=str(relative), collection=label), ""
+            source = Source(file, site, str(relative), collection=label)
+            return collected(source, relative.relative_to(folder))
     if not inside and {"_posts", "_drafts"} & set(relative.parts):
         return None, f"outside the site's collections_dir ({collections_dir}/), where Jekyll reads"
     return None, "a page, not a post (not in _posts, _drafts or a collection in _config.yml)"
+
+
+def publishable(source: Source, entry: PurePosixPath) -> tuple[Source | None, str]:
+    """A file of `_posts` or `_drafts` (`entry` is its path there), as PostReader reads it.
+    Jekyll builds a post only from a file named with its date; drafts need no date."""
+    if skipped_entry(entry):
+        return None, _SKIPPED_ENTRY
+    if not source.in_drafts and not DATED_NAME.fullmatch(source.path.stem):
+        source.unbuilt = "the file name has no YYYY-MM-DD- date, so Jekyll does not build it"
+    return source, ""
+
+
+def collected(source: Source, entry: PurePosixPath) -> tuple[Source | None, str]:
+    """A file of a collection's folder (`entry` is its path there), as Collection#read reads
+    it: a document if it opens with front matter, else a file copied as it is. Jekyll builds a
+    page from a document only when its collection has `output: true`."""
+    if skipped_entry(entry):
+        return None, _SKIPPED_ENTRY
+    if not has_front_matter(source.path):
+        return None, "no front matter: Jekyll copies the file as it is rather than reading it"
+    label = source.collection
+    if not source.site.collections[label].get("output"):
+        source.unbuilt = f"collection {label!r} has output: false, so Jekyll gives it no pages"
+    return source, ""
+
+
+def skipped_entry(entry: PurePosixPath) -> bool:
+    """EntryFilter#special?: an entry of a collection's folder that Jekyll never reads, by the
+    first character of its path there or of its file name."""
+    return entry.parts[0].startswith(_SPECIAL) or entry.name.startswith(_SPECIAL)
+
+
+def has_front_matter(file: Path) -> bool:
+    """Utils.has_yaml_header?: the file's first line is `---`. A file that cannot be opened is
+    taken to have it, so that the import says why it cannot be read."""
+    try:
+        with file.open("rb") as handle:
+            return bool(_YAML_HEADER.match(handle.readline(1024)))
+    except OSError:
+        return True

@@ -1,15 +1,29 @@
-"""kramdown's own syntax removed from a post body, with code left exactly as written.
+"""A post body made CommonMark once Liquid is done with it: kramdown's own syntax removed and
+video iframes made privacy-enhanced, with code left exactly as written.
 
 Jekyll hands the body to kramdown, whose attribute lists (`{: .class}`), definitions and
 extensions (`{::comment}`, `{::nomarkdown}`) CommonMark would print as text. They are found in one
 pass, with fenced code blocks and code spans kept out of reach, and each kind is noted once,
-counted, at the file line of its first occurrence.
+counted, at the file line of its first occurrence. An iframe of a YouTube or Vimeo video becomes
+the privacy-enhanced embed Quire's pages allow; any other iframe, which they do not, is kept in
+an HTML comment, noted with its address.
 """
 
 import re
 from bisect import bisect_left
 
-from .conversion import REMOVED, Notes, Vault, newline_offsets, quote, without_emptied_lines
+from .conversion import (
+    IFRAME,
+    REMOVED,
+    Notes,
+    Vault,
+    Video,
+    comment,
+    iframe_attributes,
+    newline_offsets,
+    quote,
+    without_emptied_lines,
+)
 
 # Runs of backticks, which CommonMark pairs by length into code spans.
 BACKTICKS = re.compile(r"`+")
@@ -37,16 +51,27 @@ _KRAMDOWN_NOTES = {
 }
 
 
-def strip_kramdown(text: str, origins: list[int], notes: Notes, vault: Vault) -> str:
-    """Remove kramdown's attribute lists and extensions, leaving code as it is.
+def to_commonmark(text: str, origins: list[int], notes: Notes, vault: Vault) -> str:
+    """Remove kramdown's attribute lists and extensions and make video iframes privacy-enhanced,
+    leaving code as it is.
 
-    `origins` holds the file line of each line of `text`. Matches are found in one pass over the
-    text, so their offsets, and the lines counted from them, are those of `text`.
+    `origins` holds the file line of each line of `text`. Each pass finds its matches in one go
+    over the text, and keeps the text's line breaks, so the lines counted from their offsets
+    are those of `text`.
     """
-    if "{:" not in text:
+    iframes = "<iframe" in text or "<IFRAME" in text
+    if "{:" not in text and not iframes:
         return text
     masked = _hide_code(text, vault)
-    newlines = newline_offsets(masked)
+    if iframes:
+        masked = _embed_videos(masked, origins, notes, vault)
+    if "{:" in masked:
+        masked = _strip_kramdown(masked, origins, notes)
+    return masked
+
+
+def _strip_kramdown(text: str, origins: list[int], notes: Notes) -> str:
+    newlines = newline_offsets(text)
 
     def replace(match: re.Match) -> str:
         kind = match["wrapper"] or match.lastgroup
@@ -56,7 +81,42 @@ def strip_kramdown(text: str, origins: list[int], notes: Notes, vault: Vault) ->
             return REMOVED + match["content"] + REMOVED
         return REMOVED
 
-    return without_emptied_lines(_KRAMDOWN.sub(replace, masked))[0]
+    return without_emptied_lines(_KRAMDOWN.sub(replace, text))[0]
+
+
+def _embed_videos(text: str, origins: list[int], notes: Notes, vault: Vault) -> str:
+    """Each iframe of a video as Quire's privacy-enhanced embed; any other kept in a comment."""
+    newlines = newline_offsets(text)
+
+    def replace(iframe: re.Match) -> str:
+        line = origins[bisect_left(newlines, iframe.start())]
+        attributes = iframe_attributes(iframe)
+        src = attributes.get("src", "")
+        video = Video.at(src)
+        if video is None:
+            notes.add(
+                line,
+                f"the iframe of {src or '(no address)'} could not be converted: only YouTube and"
+                " Vimeo videos are embedded; kept in the source as a comment",
+            )
+            return vault.hide(comment(iframe[0]))
+        embed = video.html(attributes.get("title", ""))
+        if iframe[0] != embed:
+            notes.add(line, f"the iframe of {src} became a privacy-enhanced video embed")
+        # The embed takes the iframe's lines, so that the lines after it keep theirs.
+        return vault.hide(embed + "\n" * iframe[0].count("\n"))
+
+    return IFRAME.sub(replace, text)
+
+
+def fence_after(line: str, closing: str) -> str:
+    """The fence a line leaves open, given the one open before it ("" for none)."""
+    if closing:
+        marker = line.lstrip(" \t>").rstrip()
+        closed = len(marker) >= len(closing) and marker == closing[0] * len(marker)
+        return "" if closed else closing
+    opening = _FENCE.match(line)
+    return opening[1] if opening else ""
 
 
 def _hide_code(text: str, vault: Vault) -> str:
@@ -66,16 +126,16 @@ def _hide_code(text: str, vault: Vault) -> str:
     fence: list[str] = []
     closing = ""  # the fence's character and length, while inside one
     for line in text.split("\n"):
-        if closing:
+        was_open, closing = closing, fence_after(line, closing)
+        if was_open:
             fence.append(line)
-            marker = line.lstrip(" \t>").rstrip()
-            if len(marker) >= len(closing) and marker == closing[0] * len(marker):
+            if not closing:
                 pieces.append(vault.hide("\n".join(fence)))
-                fence, closing = [], ""
-        elif opening := _FENCE.match(line):
+                fence = []
+        elif closing:
             if prose:
                 pieces.append(_hide_code_spans("\n".join(prose), vault))
-            prose, fence, closing = [], [line], opening[1]
+            prose, fence = [], [line]
         else:
             prose.append(line)
     if fence:  # a fence left open runs to the end, as in CommonMark

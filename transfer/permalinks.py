@@ -150,7 +150,7 @@ def jekyll_url(
         # are decoded below, as they are when Jekyll writes the file.
         return quote(values[key], safe=_PATH_SAFE) + name[len(key) :]
 
-    url = _sanitize("/" + _PLACEHOLDER.sub(fill, template))
+    url = sanitize("/" + _PLACEHOLDER.sub(fill, template))
     # Jekyll writes the page at the unescaped URL, which is what request.path holds.
     return unquote(url)
 
@@ -184,7 +184,7 @@ def _date_values(date: dt.datetime | dt.date) -> dict[str, str]:
     }
 
 
-def _sanitize(url: str) -> str:
+def sanitize(url: str) -> str:
     """URL#sanitize_url: no "..", no "./", no repeated "/" (so empty values leave no "//")."""
     return re.sub("/{2,}", "/", url.replace("..", "/").replace("./", ""))
 

@@ -13,7 +13,7 @@ from posts import markup
 # Fewer new posts than this are rendered where they are written: a process costs more to start.
 MIN_POSTS = 200
 
-Source = tuple[str, str, str]  # a post's body, excerpt and excerpt separator
+Source = tuple[str, str, str, str]  # a post's body, excerpt, excerpt separator and format
 # Forked, not spawned: a spawned process runs the main module again, which a script calling
 # import_posts may not guard. The processes are forked when the first chunk is sent, before the
 # import starts its indexing thread; they share this process's database connection but only

@@ -1,14 +1,21 @@
 """What makes a file importable, found before anything is written: the model's own limits,
-reported at the file's lines; a path and old URLs that fit where they are kept; and a slug no
-post from another file (or written in Quire) already holds.
+reported at the file's lines, and a path and old URLs that fit where they are kept. What Jekyll
+would build despite a clash is adjusted as Jekyll adjusts it, and noted: a slug another post
+holds is numbered, and an old URL two files share leads where the old site's did.
 
 Each file checked becomes a `Plan`, which `importer.Batch` writes once every file has passed.
 """
 
+import itertools
+import operator
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import lru_cache, reduce
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from taggit.models import Tag
 
 from posts.models import Author, Post, Redirect
@@ -23,6 +30,8 @@ _ATTRIBUTE_OF = {"external_image": "image_url"}
 # How many files one query checks against the database, and how many posts one insert is for:
 # the posts of two chunks are in memory while a batch is written.
 CHUNK = 100
+SLUG_LENGTH = Post._meta.get_field("slug").max_length
+_NUMBERED = re.compile(r".*-(?P<number>\d+)")
 
 
 @dataclass
@@ -35,8 +44,15 @@ class Plan:
     notes: list[str]
     status: str = Post.Status.DRAFT
     scheduled: bool = False
+    slug_line: int | None = None  # the front-matter line the slug came from, if any
+    published_at: datetime | None = None
+    rolled_over: bool = False  # the file's date does not exist: it was read as Ruby reads it
     post_id: int | None = None  # the post this file made in an earlier import
-    taken_urls: dict[str, int] = field(default_factory=dict)  # old URL -> post it leads to now
+    stored_slug: str = ""  # that post's slug
+    slug_holder: str = ""  # the post of another source that has the slug wanted, described
+    disambiguated: bool = False  # the slug was numbered: another post had it
+    # Old URL -> what it leads to now: a post's id, or the path of a feed or listing page.
+    taken_urls: dict[str, int | str] = field(default_factory=dict)
     outcome: str = ""  # created, updated or unchanged, once written
     bylines: list[str] = field(default_factory=list)  # the authors' keys, in byline order
     tags: list[str] = field(default_factory=list)  # tag names, categories included
@@ -44,45 +60,145 @@ class Plan:
 
 
 def read(source: Source, raw: bytes) -> ParsedPost:
-    """The file as its site reads it: with the site's front-matter defaults and time zone."""
-    return parse(source.path, raw, defaults=source.defaults(), zone=source.site.zone)
+    """The file as its site reads it: with the site's front-matter defaults and time zone, and
+    a collection's document without a date dated by its file's last change (Jekyll dates it
+    by the build, which a re-import cannot repeat)."""
+    undated_at = None
+    if source.collection != "posts" and not source.in_drafts:
+        changed = source.path.stat().st_mtime
+        undated_at = datetime.fromtimestamp(int(changed), UTC)
+    return parse(
+        source.path, raw, defaults=source.defaults(), zone=source.site.zone, undated_at=undated_at
+    )
 
 
 def status(post: ParsedPost, source: Source) -> str:
-    """Published, unless a draft (in `_drafts` or `published: false`) or without a date."""
-    if post.draft or source.in_drafts or post.published_at is None:
+    """Published, unless a draft (in `_drafts`, `published: false`, or a file Jekyll would not
+    build) or without a date."""
+    if post.draft or source.in_drafts or source.unbuilt or post.published_at is None:
         return Post.Status.DRAFT
     return Post.Status.PUBLISHED
 
 
-def check_database(batch: list[Plan]) -> list[FrontMatterError]:
-    """Find the posts earlier imports made from these files and the old URLs already
-    recorded, and refuse a slug used by a post from another source (or written in Quire):
-    a re-import updates the post its file made, and no other."""
-    errors = []
+def share_old_urls(plans: list[Plan]):
+    """An old URL of several files leads to the post of the one Jekyll wrote last, which is
+    what the old site served there (Jekyll warns "destination shared by multiple files" and
+    builds); each file is told of the others."""
+    claims = defaultdict(list)
+    for plan in sorted(plans, key=written_order):
+        for url in plan.old_urls:
+            claims[url].append(plan)
+    for url, (*earlier, last) in claims.items():
+        for plan in earlier:
+            plan.old_urls.remove(url)
+            plan.notes.append(
+                f"the old URL {url} is also that of {last.source.path}, which Jekyll wrote after "
+                "this file: it leads to that post, as on the old site"
+            )
+        if earlier:
+            others = ", ".join(str(plan.source.path) for plan in earlier)
+            last.notes.append(
+                f"the old URL {url} is also that of {others}: it leads here, as on the old site "
+                "(Jekyll wrote this file last)"
+            )
+
+
+def written_order(plan: Plan) -> tuple:
+    """When Jekyll's build writes the file: the posts first, then each collection in the order
+    `_config.yml` lists them, each by date (undated last), then path."""
+    source = plan.source
+    labels = ["posts", *source.site.collections]
+    date = plan.published_at
+    earliest = datetime.min.replace(tzinfo=UTC)
+    return (labels.index(source.collection), date is None, date or earliest, source.key)
+
+
+def check_database(batch: list[Plan]):
+    """Find the posts earlier imports made from these files, the old URLs already recorded, and
+    the posts of other sources (or written in Quire) that hold the slugs wanted: a re-import
+    updates the post its file made, and no other. A file keeps the numbered slug an earlier
+    import gave it while the slug it asks for is the same."""
     for start in range(0, len(batch), CHUNK):
         plans = batch[start : start + CHUNK]
         by_key = {plan.source.key: plan for plan in plans}
-        for key, pk in Post.objects.filter(source__in=by_key).values_list("source", "pk"):
-            by_key[key].post_id = pk
+        stored = Post.objects.filter(source__in=by_key).values_list("source", "pk", "slug")
+        for key, pk, slug in stored:
+            plan = by_key[key]
+            plan.post_id, plan.stored_slug = pk, slug
+            if renumbered(slug, plan.slug):
+                plan.slug = slug
         by_url = {url: plan for plan in plans for url in plan.old_urls}
-        for url, pk in Redirect.objects.filter(old_path__in=by_url).values_list("old_path", "post"):
-            by_url[url].taken_urls[url] = pk
-        by_slug = {plan.slug: plan for plan in plans}
-        taken = Post.objects.filter(slug__in=by_slug).values_list("slug", "title", "source")
-        for slug, title, source in taken:
-            plan = by_slug[slug]
-            if source != plan.source.key:
-                origin = f"imported from {source}" if source else "written in Quire"
-                errors.append(
-                    FrontMatterError(
-                        plan.source.path,
-                        None,
-                        f"the slug {slug!r} is taken by the post {title!r} ({origin}); "
-                        "give this file another slug:",
-                    )
-                )
-    return errors
+        taken = Redirect.objects.filter(old_path__in=by_url)
+        for url, pk, target in taken.values_list("old_path", "post", "target"):
+            by_url[url].taken_urls[url] = pk or target
+        by_slug = defaultdict(list)
+        for plan in plans:
+            by_slug[plan.slug].append(plan)
+        holders = Post.objects.filter(slug__in=by_slug).values_list("slug", "title", "source")
+        for slug, title, source in holders:
+            origin = f"imported from {source}" if source else "written in Quire"
+            for plan in by_slug[slug]:
+                if source != plan.source.key:
+                    plan.slug_holder = f"the post {title!r} ({origin})"
+
+
+def assign_slugs(plans: list[Plan]):
+    """Each file's post gets the slug it asks for unless another post has it: a post of another
+    source (or written in Quire), or the post of a file before it in sorted order (a post
+    keeping the slug it has goes first). Then it gets the first of slug-2, slug-3… that no
+    post has and no file asks for, as Wagtail and Ghost number a slug that is taken; its old
+    URLs stay its own."""
+    owners = {plan.slug: plan for plan in plans if plan.slug == plan.stored_slug}
+    clashes = []
+    for plan in sorted(plans, key=lambda plan: plan.source.key):
+        if plan.slug == plan.stored_slug:
+            continue
+        if plan.slug_holder:
+            clashes.append((plan, f"taken by {plan.slug_holder}"))
+        elif plan.slug in owners:
+            clashes.append((plan, f"also that of {owners[plan.slug].source.path}"))
+        else:
+            owners[plan.slug] = plan
+    if not clashes:
+        return
+    taken = set(owners) | slugs_like({plan.slug for plan, _ in clashes})
+    for plan, holder in clashes:
+        candidates = (numbered(plan.slug, number) for number in itertools.count(2))
+        slug = next(candidate for candidate in candidates if candidate not in taken)
+        taken.add(slug)
+        line = f"line {plan.slug_line}: " if plan.slug_line else ""
+        plan.notes.append(
+            f"{line}the slug {plan.slug!r} is {holder}: this post is /posts/{slug}/, and its old "
+            "URLs lead to it"
+        )
+        plan.slug, plan.disambiguated = slug, True
+
+
+def numbered(slug: str, number: int) -> str:
+    """The slug with a number, cut to fit the slug's length."""
+    suffix = f"-{number}"
+    return slug[: SLUG_LENGTH - len(suffix)] + suffix
+
+
+def renumbered(slug: str, wanted: str) -> bool:
+    """Whether `slug` is the one wanted or one assign_slugs() numbers from it."""
+    match = _NUMBERED.fullmatch(slug)
+    return slug == wanted or bool(
+        match and int(match["number"]) >= 2 and numbered(wanted, int(match["number"])) == slug
+    )
+
+
+def slugs_like(slugs: set[str]) -> set[str]:
+    """The stored slugs any numbered form of these slugs could clash with, a query per chunk."""
+    # Every numbered form begins with this much of its slug (numbers stay under nine digits).
+    heads = sorted({slug[: SLUG_LENGTH - 10] for slug in slugs})
+    found = set()
+    for start in range(0, len(heads), CHUNK):
+        like = reduce(
+            operator.or_, (Q(slug__startswith=head) for head in heads[start : start + CHUNK])
+        )
+        found.update(Post.objects.filter(like).values_list("slug", flat=True))
+    return found
 
 
 def model_errors(post: ParsedPost) -> list[FrontMatterError]:

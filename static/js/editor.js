@@ -1,5 +1,6 @@
 /* Editor comfort on the post form: character counters for the title and description, a live
-   search-result preview, and autocomplete for the tag field.
+   search-result preview, autocomplete for the tag field, and a live preview of the body and
+   excerpt in the format the form names.
 
    Progressive enhancement only: every element here is added by this script, the fields keep
    their names and values, and the form submits exactly as it does without JavaScript.
@@ -323,6 +324,31 @@
     input.addEventListener("blur", close);
   }
 
+  /* Live preview in the body's format ---------------------------------------------------- */
+  /* markdownx reads its preview address off the editor at every request: the body and excerpt
+     editors ask for the format chosen (?format=html), and show it again when it changes. */
+
+  function followBodyFormat(form, editors) {
+    if (!form || !form.querySelector('[name="body_format"]')) return;
+
+    function update() {
+      var format = new FormData(form).get("body_format") || "markdown";
+      editors.forEach(function (editor) {
+        var address = editor.getAttribute("data-markdownx-urls-path");
+        if (!address) return;
+        var path = address.split("?")[0];
+        var wanted = format === "markdown" ? path : path + "?format=" + encodeURIComponent(format);
+        if (wanted === address) return;
+        editor.setAttribute("data-markdownx-urls-path", wanted);
+        editor.dispatchEvent(new Event("input")); // markdownx renders the preview again
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "body_format") update();
+    });
+    update();
+  }
+
   ready(function () {
     // Set by the change form template with reverse(): the addresses and the publication's name.
     var holder = document.getElementById("post-editor");
@@ -342,5 +368,9 @@
       addPreview(config, title, slug, description);
     }
     if (tags) addTagAutocomplete(config.suggestUrl, tags);
+    var editors = ["id_body", "id_excerpt"]
+      .map(function (id) { return document.getElementById(id); })
+      .filter(Boolean);
+    if (editors.length) followBodyFormat(editors[0].form, editors);
   });
 })();

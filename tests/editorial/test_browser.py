@@ -109,6 +109,23 @@ def test_an_editor_previews_and_publishes_a_post(editor_session, live_server):
     assert page.locator("h1").inner_text() == "Straits and Supply Lines"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_live_preview_follows_the_body_format_chosen(editor_session, live_server, make_post):
+    """A post in HTML previews as HTML; switched to Markdown, the same text reads as Markdown."""
+    from playwright.sync_api import expect
+
+    post = make_post(body="<p>As written:</p>\n\n*kept*", body_format=Post.BodyFormat.HTML)
+    page = editor_session
+    page.goto(f"{live_server.url}/admin/posts/post/{post.pk}/change/")
+    preview = page.locator(".field-body .markdownx-preview")
+    expect(preview).to_contain_text("*kept*")
+    page.check("#id_body_format_0")  # Markdown
+    expect(preview.locator("em")).to_have_text("kept")
+    page.check("#id_body_format_1")  # HTML again
+    expect(preview).to_contain_text("*kept*")
+    expect(preview.locator("em")).to_have_count(0)
+
+
 def png_bytes(size=(64, 48), colour="teal"):
     buffer = io.BytesIO()
     PILImage.new("RGB", size, colour).save(buffer, format="PNG")

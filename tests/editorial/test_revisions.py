@@ -396,6 +396,7 @@ def test_a_save_in_the_admin_records_a_revision(staff_client, make_author):
         "title": "Ports and Power",
         "slug": "ports-and-power",
         "body": "Text.",
+        "body_format": "markdown",
         "status": "draft",
         "tags": "maritime",
         "excerpt_separator": "<excerpt/>",

@@ -65,6 +65,7 @@ def test_a_post_with_images_missing_alt_text_is_flagged_on_save(staff_client, ma
             "title": "Ports",
             "slug": "ports",
             "body": f"Lead.\n\n![]({dropped.file.url})\n\n![Described](https://img.example/a.png)",
+            "body_format": "markdown",
             "status": "draft",
             "excerpt_separator": "<excerpt/>",
             "external_image": "https://img.example/featured.jpg",

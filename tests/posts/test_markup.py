@@ -9,7 +9,10 @@ from posts.markup import (
     DEFAULT_EXCERPT_SEPARATOR,
     first_paragraph,
     render,
+    render_html,
     render_post,
+    render_posts,
+    rendered_ahead,
     split_excerpt,
 )
 
@@ -25,6 +28,23 @@ def test_footnotes_link_both_ways():
     assert '<li id="fn1" class="footnote-item">' in html
     assert '<a href="#fnref1" class="footnote-backref"' in html
     assert '<section class="footnotes">' in html and '<hr class="footnotes-sep">' in html
+
+
+def test_footnote_references_read_as_kramdown_numbers_them():
+    html = render("One.[^a] Two.[^b] One again.[^a]\n\n[^a]: First.\n[^b]: Second.\n")
+    assert '<a href="#fn1" id="fnref1" rel="noopener noreferrer">1</a></sup> Two.' in html
+    assert '<a href="#fn2" id="fnref2" rel="noopener noreferrer">2</a>' in html
+    assert '<a href="#fn1" id="fnref1:1" rel="noopener noreferrer">1</a>' in html
+    assert "[1]" not in html and "\ufe0e" not in html
+
+
+def test_footnote_back_links_are_kramdowns_arrows():
+    html = render("One.[^a] Again.[^a]\n\n[^a]: The note.\n")
+    assert (
+        '<p>The note.&nbsp;<a href="#fnref1" class="footnote-backref" rel="noopener noreferrer">'
+        '↩</a>&nbsp;<a href="#fnref1:1" class="footnote-backref" rel="noopener noreferrer">'
+        "↩<sup>2</sup></a></p>"
+    ) in html
 
 
 def test_tables_keep_alignment():
@@ -70,8 +90,8 @@ def test_allowed_raw_html_survives():
 def test_attribute_list_syntax_is_text():
     html = render('## Plans\n{: onclick="alert(1)" }\n\nBody\n{: .lead onclick="alert(1)"}')
     assert html == (
-        '<h2 id="plans">Plans</h2>\n<p>{: onclick=“alert(1)” }</p>\n'
-        "<p>Body\n{: .lead onclick=“alert(1)”}</p>\n"
+        '<h2 id="plans">Plans</h2>\n<p>{: onclick=”alert(1)” }</p>\n'
+        "<p>Body\n{: .lead onclick=”alert(1)”}</p>\n"
     )
 
 
@@ -155,6 +175,90 @@ def test_marker_never_reaches_body_html():
     body_html, _ = render_post(f"Lead.\n\n{DEFAULT_EXCERPT_SEPARATOR}\n\nRest.", excerpt="Own.")
     assert "excerpt" not in body_html
     assert "Lead." in body_html and "Rest." in body_html
+
+
+@pytest.mark.parametrize("separator", ["\n\n", "\r\n\r\n", "\n\n\n"])
+def test_a_blank_line_separator_cuts_the_excerpt_and_stays_in_the_body(separator):
+    body = separator.join(["## The heading", "The first paragraph.", "The second."])
+    assert split_excerpt(body, separator) == ("## The heading", body)
+    body_html, excerpt_html = render_post(body, separator=separator)
+    assert excerpt_html == '<h2 id="the-heading">The heading</h2>\n'
+    assert body_html == (
+        '<h2 id="the-heading">The heading</h2>\n<p>The first paragraph.</p>\n<p>The second.</p>\n'
+    )
+
+
+@pytest.mark.parametrize("separator", ["<!--more-->", "\n<!--more-->\n", "<!--more-->\n"])
+def test_a_marker_on_its_own_line_goes_without_joining_what_it_parted(separator):
+    body = "## The heading\n<!--more-->\nThe text.\n\nMore."
+    body_html, excerpt_html = render_post(body, separator=separator)
+    assert excerpt_html == '<h2 id="the-heading">The heading</h2>\n'
+    assert body_html == '<h2 id="the-heading">The heading</h2>\n<p>The text.</p>\n<p>More.</p>\n'
+    _, body_source = split_excerpt("Lead.\n<!--more-->\nRest.", separator)
+    assert body_source == "Lead.\n\nRest."
+
+
+# Posts written in HTML
+
+HTML_BODY = (
+    '<h2 id="opening">Opening</h2>\n<p>A *starred* word -- (c) ... "quoted"</p>\n'
+    '<h3 id="not an id">Then</h3>\n<script>alert(1)</script>\n\n    <p>Indented</p>\n'
+)
+
+
+def test_an_html_body_is_sanitised_and_not_read_as_markdown():
+    body_html, excerpt_html = render_post(HTML_BODY, body_format="html")
+    assert body_html == (
+        '<h2 id="opening">Opening</h2>\n<p>A *starred* word -- (c) ... "quoted"</p>\n'
+        "<h3>Then</h3>\n\n\n    <p>Indented</p>\n"
+    )
+    assert excerpt_html == '<h2 id="opening">Opening</h2>'
+    assert render_html(HTML_BODY) == body_html
+
+
+@pytest.mark.parametrize(
+    ("body", "excerpt", "wanted"),
+    [
+        ("<p>One</p>\n<p>Two</p>", "", "<p>One</p>"),
+        ("Bare <em>text</em> first\n<p>Then</p>", "", "Bare <em>text</em> first\n"),
+        (
+            "<hr>\n<div><p>In</p>\n<p>Side</p></div>\n<p>Out</p>",
+            "",
+            "<hr>\n<div><p>In</p>\n<p>Side</p></div>",
+        ),
+        ("<p>Lead</p>\n<excerpt/>\n<p>Rest</p>", "", "<p>Lead</p>\n"),
+        ("<p>Lead</p>", "<b>Own</b> <i onclick='x'>words</i>", "<b>Own</b> <i>words</i>"),
+    ],
+)
+def test_an_html_posts_excerpt(body, excerpt, wanted):
+    assert render_post(body, excerpt, body_format="html")[1] == wanted
+
+
+def test_an_html_posts_marker_goes_from_its_body():
+    body_html, _ = render_post("<p>Lead</p><!--more--><p>Rest</p>", "", "<!--more-->", "html")
+    assert body_html == "<p>Lead</p><p>Rest</p>"
+
+
+def test_a_body_format_is_markdown_or_html():
+    with pytest.raises(ValueError, match="markdown or html, not 'textile'"):
+        render_post("Text.", body_format="textile")
+
+
+def test_a_batch_renders_each_source_in_its_format():
+    body = "*Lead* -- text"
+    assert render_posts([(body, "", "<excerpt/>"), (body, "", "<excerpt/>", "html")]) == [
+        ("<p><em>Lead</em> – text</p>\n", "<p><em>Lead</em> – text</p>\n"),
+        ("*Lead* -- text", "*Lead* -- text"),
+    ]
+
+
+def test_renderings_made_ahead_are_found_by_format():
+    body = "*Lead*"
+    made = {(body, "", "<excerpt/>"): ("markdown ahead", ""), (body, "", "", "html"): ("html", "")}
+    with rendered_ahead(made):
+        assert render_post(body) == ("markdown ahead", "")
+        assert render_post(body, separator="", body_format="html") == ("html", "")
+        assert render_post(body, body_format="html") == ("*Lead*", "*Lead*")
 
 
 # The seed post

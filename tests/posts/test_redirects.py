@@ -95,6 +95,7 @@ def test_a_slug_edited_in_the_admin_redirects_and_old_urls_can_be_added(
         "published_at_1": "12:00:00",
         "excerpt_separator": "<excerpt/>",
         "body": "Body.",
+        "body_format": "markdown",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
         "redirects-TOTAL_FORMS": "1",

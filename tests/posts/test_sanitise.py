@@ -1,4 +1,5 @@
-"""Whatever an author types, render() emits no script vector.
+"""Whatever an author types, render() emits no script vector, and a video embeds only as the
+importer writes it: a privacy-enhanced player in a sandboxed frame.
 
 The oracle below is written independently of posts/markup.py: it parses the output and checks
 every element and attribute against the allowlist the project agreed on.
@@ -19,7 +20,7 @@ ALLOWED = {
             "sup", "small", "blockquote", "q", "cite", "abbr", "code", "pre", "kbd", "samp",
             "var", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption",
             "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "section", "span",
-            "div",
+            "div", "iframe",
         ],
         frozenset(),
     ),
@@ -35,7 +36,14 @@ ALLOWED = {
     "sup": {"class"},
     "section": {"class"},
     "hr": {"class"},
+    "figure": {"class"},
+    "iframe": {"src", "title", "loading", "allowfullscreen", "sandbox", "referrerpolicy"},
 }  # fmt: skip
+PLAYERS = re.compile(
+    r"https://www\.youtube-nocookie\.com/embed/[\w-]{6,20}(\?start=\d+)?"
+    r"|https://player\.vimeo\.com/video/\d+\?dnt=1"
+)
+SANDBOX = "allow-scripts allow-same-origin allow-presentation allow-popups"
 SAFE_SCHEMES = {"http", "https", "mailto"}
 SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 # Browsers drop whitespace and control characters from URLs; dropping all of them is stricter.
@@ -70,6 +78,8 @@ def problems(html):
         if tag not in ALLOWED:
             found.append(f"element <{tag}>")
             continue
+        if tag == "iframe":
+            found += frame_problems(dict(attrs))
         for name, value in attrs:
             if name.startswith("on") or name not in ALLOWED[tag]:
                 found.append(f"attribute {name} on <{tag}>")
@@ -83,8 +93,24 @@ def problems(html):
                 "text-align:center",
             }:
                 found.append(f"style={value!r} on <{tag}>")
-            elif name == "class" and "footnote" not in value and not value.startswith("language-"):
+            elif name == "class" and not (
+                "footnote" in value
+                or value.startswith("language-")
+                or (tag, value) == ("figure", "video")
+            ):
                 found.append(f"class={value!r} on <{tag}>")
+    return found
+
+
+def frame_problems(attrs):
+    """A frame is safe only showing a privacy-enhanced player, sandboxed, sending no full URL."""
+    found = []
+    if not PLAYERS.fullmatch(attrs.get("src") or ""):
+        found.append(f"iframe src={attrs.get('src')!r}")
+    if attrs.get("sandbox") != SANDBOX:
+        found.append(f"iframe sandbox={attrs.get('sandbox')!r}")
+    if attrs.get("referrerpolicy") != "strict-origin-when-cross-origin":
+        found.append(f"iframe referrerpolicy={attrs.get('referrerpolicy')!r}")
     return found
 
 
@@ -120,6 +146,7 @@ PAYLOADS = [
     # embedding elements
     '<iframe src="javascript:alert(1)"></iframe>',
     '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+    '<iframe src="https://evil.example/embed/abcdefgh"></iframe>',
     '<object data="javascript:alert(1)"></object>',
     '<embed src="data:text/html,<script>alert(1)</script>">',
     '<form action="javascript:alert(1)"><button>go</button></form>',
@@ -223,3 +250,74 @@ def test_attribute_syntax_stays_text():
     html = render('Paragraph\n{: onclick="alert(1)" }')
     assert "onclick=" in html and "<p onclick" not in html
     assert problems(html) == []
+
+
+# Video embeds
+
+YOUTUBE = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+POLICY = f'sandbox="{SANDBOX}" referrerpolicy="strict-origin-when-cross-origin"'
+
+
+@pytest.mark.parametrize(
+    "src", [YOUTUBE, f"{YOUTUBE}?start=42", "https://player.vimeo.com/video/76979871?dnt=1"]
+)
+def test_an_embedded_player_is_kept_sandboxed(src):
+    html = render(
+        f'<figure class="video"><iframe src="{src}" title="The &quot;talk&quot;" loading="lazy" '
+        "allowfullscreen></iframe><figcaption>The talk, <em>filmed</em></figcaption></figure>\n"
+    )
+    assert html == (
+        f'<figure class="video"><iframe src="{src}" title="The &quot;talk&quot;" loading="lazy" '
+        f'allowfullscreen="" {POLICY}></iframe><figcaption>The talk, <em>filmed</em></figcaption>'
+        "</figure>\n"
+    )
+    assert problems(html) == []
+
+
+def test_a_frame_keeps_no_permission_or_content_of_its_own():
+    html = render(
+        f'<iframe src="{YOUTUBE}" sandbox="allow-top-navigation" referrerpolicy="unsafe-url" '
+        'loading="eager" allowfullscreen="false" style="x" onload="x()">&lt;p&gt;Fallback'
+        "<b>text</b></iframe>"
+    )
+    assert html == f'<iframe src="{YOUTUBE}" {POLICY}></iframe>'
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://www.youtube.com/embed/dQw4w9WgXcQ",
+        "http://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        "https://www.youtube-nocookie.com/embed/abc",
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1",
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=1&autoplay=1",
+        "https://player.vimeo.com/video/76979871",
+        "https://player.vimeo.com/video/76979871?dnt=1&autoplay=1",
+        "//player.vimeo.com/video/76979871?dnt=1",
+        "https://evil.example/?https://player.vimeo.com/video/1?dnt=1",
+        "",
+    ],
+)
+def test_any_other_frame_goes_with_its_content(src):
+    html = render(f'Before <iframe src="{src}">Fallback <b>text</b></iframe> after.')
+    assert html == "<p>Before  after.</p>\n"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        f'<iframe src="{YOUTUBE}" sandbox="allow-top-navigation" onload="alert(1)">'
+        "<script>alert(1)</script></iframe>",
+        f'<iframe src="{YOUTUBE}" srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+        f'<iframe src="{YOUTUBE}">&lt;/iframe&gt;<img src=x onerror=alert(1)></iframe>',
+        f'<iframe src="{YOUTUBE}" title="&quot; onload=&quot;alert(1)"></iframe>',
+    ],
+)
+def test_a_kept_frame_carries_nothing_hostile(payload):
+    html = render(payload)
+    assert "<iframe" in html and problems(html) == [], html
+
+
+def test_the_video_class_is_kept_on_a_figure_only():
+    html = render('<figure class="video wide"><div class="video">x</div></figure>')
+    assert html == '<figure class="video"><div>x</div></figure>'

@@ -55,6 +55,7 @@ def stored() -> dict:
             post.title,
             post.description,
             post.body,
+            post.body_format,
             post.body_html,
             post.excerpt_html,
             post.status,
@@ -66,7 +67,7 @@ def stored() -> dict:
             post.canonical_url,
             post.front_matter,
             post.section.name if post.section else None,
-            [(a.slug, a.name, a.bio, a.links) for a in post.authors.all()],
+            [(a.slug, a.name, a.credited_name, a.bio, a.links) for a in post.authors.all()],
             sorted(tag.name for tag in post.tags.all()),
             sorted(post.redirects.values_list("old_path", flat=True)),
         )
@@ -84,8 +85,13 @@ def empty_the_database():
 
 @pytest.fixture
 def content(tmp_path, make_post, make_author):
-    """A Jekyll site, posts written in Quire (one renamed since), and the corpus when present."""
-    run_command("import_posts", make_site(tmp_path / "site"))
+    """A Jekyll site (with a post in HTML, its author spelled its own way), posts written in
+    Quire (one renamed since), and the corpus when present."""
+    site = make_site(tmp_path / "site")
+    (site / "_posts" / "2024-05-01-in-html.html").write_text(
+        "---\ntitle: In HTML\nauthor: Mina\n---\n<p>Kept <em>as</em> HTML, {{ site.title }}.</p>\n"
+    )
+    run_command("import_posts", site)
     if CORPUS.is_dir():
         corpus = tmp_path / "corpus"
         corpus.mkdir()
@@ -134,6 +140,9 @@ def test_export_writes_a_jekyll_site(content, tmp_path):
     assert "\npermalink: /posts/written-in-quire/\nredirect_from:\n- /posts/written-here/\n" in text
     assert text.split("\n---\n")[0].endswith("\ncanonical_url: https://origin.example/written-here")
     assert any(name.startswith("_drafts/") for name in exported)
+    in_html = exported["_posts/2024-05-01-in-html.html"].decode()
+    assert "\nauthor: Mina\n" in in_html
+    assert in_html.endswith("\n---\n<p>Kept <em>as</em> HTML, The Dispatch.</p>\n")
     authors = exported["_data/authors.yml"].decode()
     assert (
         "ines-duarte:\n  name: Ines Duarte\n  bio: Analyst.\n  web: https://d.example\n" in authors
@@ -148,7 +157,7 @@ def test_an_export_imports_back_to_the_same_posts_and_pages_and_exports_the_same
 ):
     before_posts, before_pages = stored(), pages(client)
     # The site, two posts written in Quire, and (where it sits beside us) the 41-post corpus.
-    assert len(before_posts) == 5 + 2 + (41 if CORPUS.is_dir() else 0)
+    assert len(before_posts) == 6 + 2 + (41 if CORPUS.is_dir() else 0)
     first = tmp_path / "first"
     run_command("export_posts", first)
     empty_the_database()

@@ -137,15 +137,21 @@ def test_a_file_without_front_matter_is_refused(tmp_path):
 
 
 def test_an_impossible_date_is_refused_at_its_line(tmp_path):
-    error = refused(tmp_path, "title: T\nauthor: A\ndate: 2020-02-30\n")
+    error = refused(tmp_path, "title: T\nauthor: A\ndate: 2020-02-32\n")
     assert error.line == 4
-    assert "2020-02-30" in error.message and "day is out of range" in error.message
+    assert "2020-02-32" in error.message and "not a valid" in error.message
+
+
+def test_a_quoted_day_past_the_months_end_rolls_over_as_ruby_reads_it(tmp_path):
+    post = parse_front(tmp_path, 'title: T\ndate: "2020-02-30 10:00"\n')
+    assert post.published_at == datetime(2020, 3, 1, 10, tzinfo=UTC) and post.rolled_over
+    assert post.notes == ["line 3: date 2020-02-30 does not exist; Jekyll reads it as 2020-03-01"]
 
 
 def test_an_impossible_quoted_date_is_refused_at_its_line(tmp_path):
-    error = refused(tmp_path, 'title: T\ndate: "2020-02-30 10:00"\n')
+    error = refused(tmp_path, 'title: T\ndate: "2020-02-32 10:00"\n')
     assert error.line == 3 and error.message.startswith(
-        "date '2020-02-30 10:00' is not a valid date"
+        "date '2020-02-32 10:00' is not a valid date"
     )
 
 
@@ -385,9 +391,17 @@ def test_author_as_a_flow_list(tmp_path):
     ]
 
 
-def test_author_and_authors_together_are_refused(tmp_path):
-    error = refused(tmp_path, "title: T\nauthor: A\nauthors: [B]\n")
-    assert error.line == 4 and error.message == "give author or authors, not both"
+def test_author_and_authors_together_make_one_byline_author_first(tmp_path):
+    post = parse_front(tmp_path, "title: T\nauthor: A\nauthors: [B, A]\n")
+    assert post.authors == ["A", "B"]
+    assert post.notes == [
+        "line 4: author and authors are both given: the byline is author's names, then authors'"
+    ]
+
+
+def test_a_files_own_authors_beat_a_default_author(tmp_path):
+    post = parse(write(tmp_path, "title: T\nauthors: [B]\n"), defaults={"author": "Desk"})
+    assert (post.authors, post.notes) == (["B"], [])
 
 
 def test_an_author_that_is_not_a_name_is_refused(tmp_path):

@@ -141,7 +141,7 @@ ALIAS_BOMB = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n"
         (b"---\ntitle: T\nx: !!python/object/apply:os.system [ls]\n---\n", 3, "YAML tag"),
         (b"---\n" + ALIAS_BOMB.encode() + b"---\n", 2, "anchors and aliases"),
         (b"---\ntitle: T\nBody without a closing line\n", 1, "never closed"),
-        (b"---\ntitle: T\ndate: 2020-02-30\n---\n", 3, "not a valid value"),
+        (b"---\ntitle: T\ndate: 2020-02-32\n---\n", 3, "not a valid"),
         (b"---\ntitle: T\n---\nCaf\xe9\n", 4, "not UTF-8: byte 0xE9 at byte offset 20"),
     ],
 )
@@ -162,7 +162,7 @@ def test_bad_input_is_named_by_file_and_line_and_changes_nothing(
 
 @pytest.mark.django_db
 def test_every_error_of_the_batch_is_listed(tmp_path):
-    first = write(tmp_path, "2025-05-21-first.md", "title: T\ndate: 2020-02-30\n")
+    first = write(tmp_path, "2025-05-21-first.md", "title: T\ndate: 2020-02-32\n")
     second = write(tmp_path, "2025-05-22-second.md", "title: T\nx: !!python/name:os.system\n")
     message = refused(tmp_path)
     assert message.startswith("2 error(s); nothing was written:")
@@ -185,23 +185,26 @@ def test_model_limits_are_errors_at_their_line(tmp_path):
 
 
 @pytest.mark.django_db
-def test_two_files_with_the_same_slug_are_refused(tmp_path):
+def test_two_files_with_the_same_slug_are_numbered(tmp_path):
     first = write(tmp_path, "2025-05-21-same.md", "title: First\n")
     second = write(tmp_path, "2025-05-22-other.md", "title: Second\nslug: same\n")
-    assert f"{second}:3: the slug 'same' is also that of {first}" in refused(tmp_path)
+    output = run_command("import_posts", tmp_path)
+    assert (
+        f"{second} -> /posts/same-2/ (created)\n  line 3: the slug 'same' is also that of "
+        f"{first}: this post is /posts/same-2/, and its old URLs lead to it\n"
+    ) in output
+    assert dict(Post.objects.values_list("title", "slug")) == {"First": "same", "Second": "same-2"}
 
 
 @pytest.mark.django_db
-def test_a_slug_of_a_post_written_in_quire_is_refused(tmp_path, make_post):
+def test_a_slug_of_a_post_written_in_quire_is_numbered(tmp_path, make_post):
     make_post(title="Ours", slug="one")
     path = write(tmp_path, "2025-05-22-one.md", "title: One\n")
-    with pytest.raises(CommandError) as caught:
-        run_command("import_posts", path)
     assert (
-        f"{path}: the slug 'one' is taken by the post 'Ours' (written in Quire); "
-        "give this file another slug:"
-    ) in str(caught.value)
-    assert Post.objects.get().title == "Ours"
+        f"{path} -> /posts/one-2/ (created)\n  the slug 'one' is taken by the post 'Ours' "
+        "(written in Quire): this post is /posts/one-2/, and its old URLs lead to it\n"
+    ) in run_command("import_posts", path)
+    assert dict(Post.objects.values_list("title", "slug")) == {"Ours": "one", "One": "one-2"}
 
 
 @pytest.mark.django_db

@@ -81,7 +81,8 @@ def imported(site):
 
 def test_posts_drafts_and_collections_are_imported_pages_are_not(site, imported):
     assert sorted(Post.objects.values_list("source", "status")) == [
-        ("_briefs/brief-one.md", "published"),
+        # Jekyll gives a collection without output no pages: nothing of it was public.
+        ("_briefs/brief-one.md", "draft"),
         ("_columns/2024-01-05-tuesday.md", "published"),
         ("_drafts/an-idea.md", "draft"),
         ("_posts/2024/2024-03-01-first-light.md", "published"),
@@ -113,7 +114,10 @@ def test_authors_come_from_the_data_file_with_bio_and_links(imported):
         "Mina Okafor",
         "<p>Writes the <em>Tuesday</em> column.</p>\n",
     )
-    assert mina.links == {"web": "https://mina.example.org", "twitter": "minaokafor"}
+    assert mina.links == {
+        "web": "https://mina.example.org",
+        "twitter": "https://twitter.com/minaokafor",
+    }
 
 
 def test_an_authors_collection_gives_profiles_not_posts(client, site, imported):
@@ -127,7 +131,8 @@ def test_an_authors_collection_gives_profiles_not_posts(client, site, imported):
 def test_the_author_page_links_to_the_authors_profiles(client, imported):
     html = client.get("/authors/mina/").content.decode()
     assert '<li><a href="https://mina.example.org" rel="me">Web</a></li>' in html
-    assert "minaokafor" not in html  # a bare handle is no address
+    # A handle under a network's name is that network's profile page.
+    assert '<li><a href="https://twitter.com/minaokafor" rel="me">Twitter</a></li>' in html
 
 
 def test_the_site_separator_cuts_the_excerpt(imported):
@@ -236,12 +241,17 @@ def test_a_collections_dir_holds_the_posts_and_collections_too(tmp_path):
     ) in output
 
 
-def test_a_post_in_html_is_reported_not_silently_left(site):
+def test_a_post_in_html_is_imported_and_the_sites_other_files_are_not_mentioned(site):
     (site / "_posts" / "2024-04-01-old-html.html").write_text("---\ntitle: Old\n---\n<p>Hi</p>\n")
+    (site / "_layouts").mkdir()
+    (site / "_layouts" / "post.html").write_text("<main>{{ content }}</main>\n")
     (site / "assets").mkdir()
     (site / "assets" / "map.png").write_bytes(b"png")
     output = run_command("import_posts", site)
-    assert f"skipped {site / '_posts/2024-04-01-old-html.html'}: not Markdown" in output
+    post = Post.objects.get(source="_posts/2024-04-01-old-html.html")
+    assert (post.body_format, post.body_html) == ("html", "<p>Hi</p>\n")
+    assert f"skipped {site / '_posts/2024-04-01-old-html.html'}" not in output
+    assert "post.html" not in output
     assert "map.png" not in output
 
 

@@ -179,16 +179,28 @@ def test_page_value_from_the_front_matter():
     assert notes == []
 
 
-def test_unknown_site_value_is_removed_and_noted():
+def test_unknown_site_value_is_kept_as_a_comment_and_noted():
     text, notes = run("Contact: {{ site.email }}.")
-    assert text == "Contact: ."
-    assert notes == ["line 1: {{ site.email }} could not be resolved; removed"]
+    assert text == "Contact: <!-- {{ site.email }} -->."
+    assert notes == [
+        "line 1: {{ site.email }} could not be converted: site.email is not set in the site"
+        " config; kept in the source as a comment"
+    ]
 
 
-def test_unknown_filter_removes_the_value():
+def test_date_filter_formats_a_front_matter_date():
     text, notes = run("{{ page.date | date: '%Y' }} ago", page={"date": "2020-01-01"})
-    assert text == " ago"
-    assert notes == ["line 1: {{ page.date | date: '%Y' }} could not be resolved; removed"]
+    assert text == "2020 ago"
+    assert notes == []
+
+
+def test_unknown_filter_keeps_the_value_as_a_comment():
+    text, notes = run("{{ page.title | smartify }}", page={"title": "A"})
+    assert text == "<!-- {{ page.title | smartify }} -->"
+    assert notes == [
+        "line 1: {{ page.title | smartify }} could not be converted: smartify is not a filter"
+        " Quire reproduces; kept in the source as a comment"
+    ]
 
 
 def test_whitespace_control_trims_around_a_value():
@@ -218,50 +230,64 @@ def test_include_named_by_a_variable_and_with_crlf_endings(tmp_path):
         page={"box": "box.html"},
         includes_dir=folder,
     )
-    assert text == "<div>\nHi\n</div>\nNext"
+    assert text == "<div>\nHi\n</div>\n\nNext"
 
 
 def test_notes_inside_an_include_name_it_and_the_tags_line(tmp_path):
-    folder = with_includes(tmp_path, **{"note.html": "<p>{{ include.missing }}!</p>"})
+    folder = with_includes(tmp_path, **{"note.html": "<p>{{ site.missing }}!</p>"})
     text, notes = run("\n{% include note.html %}", includes_dir=folder)
-    assert text == "\n<p>!</p>"
+    assert text == "\n<p><!-- {{ site.missing }} -->!</p>"
     assert notes == [
+        "line 2: in note.html: {{ site.missing }} could not be converted: site.missing is not set"
+        " in the site config; kept in the source as a comment",
         "line 2: {% include note.html %} inlined",
-        "line 2: in note.html: {{ include.missing }} could not be resolved; removed",
     ]
 
 
-def test_missing_include_is_removed_and_noted(tmp_path):
+def test_an_include_parameter_not_given_is_nil(tmp_path):
+    folder = with_includes(tmp_path, **{"note.html": "<p>{{ include.missing }}!</p>"})
+    assert run("{% include note.html %}", includes_dir=folder) == (
+        "<p>!</p>",
+        ["line 1: {% include note.html %} inlined"],
+    )
+
+
+def test_missing_include_is_kept_as_a_comment_and_noted(tmp_path):
     folder = with_includes(tmp_path)
     text, notes = run("A\n{% include nope.html %}\nB", includes_dir=folder)
-    assert text == "A\nB"
+    assert text == "A\n<!-- {% include nope.html %} -->\nB"
     assert notes == [
-        "line 2: {% include nope.html %} cannot be inlined: no such file in the includes folder;"
-        " removed"
+        "line 2: {% include nope.html %} could not be converted: there is no such file in the"
+        " includes folder; kept in the source as a comment"
     ]
 
 
-def test_include_that_is_not_utf8_is_removed_and_noted(tmp_path):
+def test_include_that_is_not_utf8_is_kept_as_a_comment_and_noted(tmp_path):
     folder = with_includes(tmp_path)
     (folder / "latin.html").write_bytes("café".encode("latin-1"))
     text, notes = run("{% include latin.html %}", includes_dir=folder)
-    assert text == ""
-    assert notes[0].startswith("line 1: {% include latin.html %} cannot be inlined: 'utf-8' codec")
+    assert text == "<!-- {% include latin.html %} -->"
+    assert notes[0].startswith(
+        "line 1: {% include latin.html %} could not be converted: the file cannot be read:"
+        " 'utf-8' codec"
+    )
 
 
-def test_include_relative_is_removed_and_noted():
+def test_include_relative_is_kept_as_a_comment_and_noted():
     text, notes = run("{% include_relative chart.svg %}")
-    assert text == ""
+    assert text == "<!-- {% include_relative chart.svg %} -->"
     assert notes == [
-        "line 1: {% include_relative chart.svg %} removed: files beside the post cannot be inlined"
+        "line 1: {% include_relative chart.svg %} could not be converted: files beside the post"
+        " cannot be inlined; kept in the source as a comment"
     ]
 
 
-def test_include_without_an_includes_folder_is_removed_and_noted():
+def test_include_without_an_includes_folder_is_kept_as_a_comment_and_noted():
     text, notes = run("{% include toc.html %}")
-    assert text == ""
+    assert text == "<!-- {% include toc.html %} -->"
     assert notes == [
-        "line 1: {% include toc.html %} cannot be inlined: the site has no includes folder; removed"
+        "line 1: {% include toc.html %} could not be converted: the site has no includes folder;"
+        " kept in the source as a comment"
     ]
 
 
@@ -270,9 +296,9 @@ def test_include_outside_the_includes_folder_is_refused(tmp_path):
     (tmp_path / "secret.html").write_text("secret", encoding="utf-8")
     body = f"{{% include ../secret.html %}}\n{{% include {tmp_path / 'secret.html'} %}}"
     text, notes = run(body, includes_dir=folder)
-    assert text == ""
+    assert text == body.replace("{%", "<!-- {%").replace("%}", "%} -->")
     assert len(notes) == 2
-    assert all("was refused: it names a file outside the includes folder" in n for n in notes)
+    assert all("it names a file outside the includes folder, which is refused" in n for n in notes)
 
 
 def test_include_through_a_symlink_out_of_the_folder_is_refused(tmp_path):
@@ -280,17 +306,17 @@ def test_include_through_a_symlink_out_of_the_folder_is_refused(tmp_path):
     (tmp_path / "secret.html").write_text("secret", encoding="utf-8")
     (folder / "link.html").symlink_to(tmp_path / "secret.html")
     text, notes = run("{% include link.html %}", includes_dir=folder)
-    assert text == ""
-    assert "was refused" in notes[0]
+    assert text == "<!-- {% include link.html %} -->"
+    assert "which is refused" in notes[0]
 
 
 def test_include_that_includes_itself_stops_at_the_depth_limit(tmp_path):
     folder = with_includes(tmp_path, **{"loop.html": "x{% include loop.html %}"})
     text, notes = run("{% include loop.html %}", includes_dir=folder)
-    assert text == "x" * 10
-    assert notes[-1] == (
-        "line 1: in loop.html: {% include loop.html %} is nested more than 10 includes deep"
-        " (does an include include itself?); removed"
+    assert text == "x" * 10 + "<!-- {% include loop.html %} -->"
+    assert notes[0] == (
+        "line 1: in loop.html: {% include loop.html %} could not be converted: it is nested more"
+        " than 10 includes deep (does an include include itself?); kept in the source as a comment"
     )
 
 
@@ -303,10 +329,13 @@ def test_post_url_is_resolved():
     assert notes == []
 
 
-def test_unresolved_post_url_is_removed_and_noted():
-    text, notes = run("[Earlier]({% post_url 2001-01-01-gone %})", resolve_post_url=POSTS.get)
-    assert text == "[Earlier]()"
-    assert notes == ["line 1: {% post_url 2001-01-01-gone %} could not be resolved; removed"]
+def test_unresolved_post_url_is_kept_as_a_comment_after_the_link():
+    text, notes = run("[Earlier]({% post_url 2001-01-01-gone %}).", resolve_post_url=POSTS.get)
+    assert text == "[Earlier](). <!-- {% post_url 2001-01-01-gone %} -->"
+    assert notes == [
+        "line 1: {% post_url 2001-01-01-gone %} could not be converted: no post imported now or"
+        " before has that name; kept in the source as a comment"
+    ]
 
 
 def test_link_is_resolved():
@@ -315,85 +344,95 @@ def test_link_is_resolved():
     assert notes == []
 
 
-def test_unresolved_link_is_removed_and_noted():
-    text, notes = run("[Earlier]({% link _posts/gone.md %})")
-    assert text == "[Earlier]()"
-    assert notes == ["line 1: {% link _posts/gone.md %} could not be resolved; removed"]
+def test_unresolved_link_is_kept_as_a_comment_after_the_link():
+    text, notes = run("[Earlier]({% link _posts/gone.md %})\nNext")
+    assert text == "[Earlier]() <!-- {% link _posts/gone.md %} -->\nNext"
+    assert notes == [
+        "line 1: {% link _posts/gone.md %} could not be converted: no post imported now or before"
+        " has that name; kept in the source as a comment"
+    ]
 
 
 # Logic, comments and plugin tags
 
 
-def test_nested_logic_is_removed_with_its_content():
+def test_logic_on_an_unknown_value_is_kept_whole_as_a_comment():
     body = (
         "A\n"
-        "{% if page.show %}\n"
+        "{% if site.show %}\n"
         "{% for post in site.posts %}\n- {{ post.title }}\n{% endfor %}\n"
         "{% endif %}\n"
         "B"
     )
     text, notes = run(body)
-    assert text == "A\nB"
+    assert text == (
+        "A\n<!-- {% if site.show %}\n{% for post in site.posts %}\n- {{ post.title }}\n"
+        "{% endfor %}\n{% endif %} -->\nB"
+    )
     assert notes == [
-        "line 2: Liquid logic {% if page.show %} … {% endif %} cannot be reproduced;"
-        " removed through line 6"
+        "line 2: {% if site.show %} … {% endif %} could not be converted: site.show is not set in"
+        " the site config; kept in the source as a comment, through line 6"
     ]
 
 
-def test_capture_and_assign_are_removed():
-    body = "{% assign n = 3 %}\n{% capture x %}hidden{% endcapture %}\nText"
-    text, notes = run(body)
-    assert text == "Text"
-    assert notes == [
-        "line 1: {% assign n = 3 %} is Liquid logic, which cannot be reproduced; removed",
-        "line 2: Liquid logic {% capture x %} … {% endcapture %} cannot be reproduced; removed",
-    ]
+def test_assign_and_capture_leave_no_line_behind():
+    body = "{% assign n = 3 %}\n{% capture x %}hidden{% endcapture %}\nText {{ n }} {{ x }}"
+    assert run(body) == ("Text 3 hidden", [])
 
 
 def test_inline_logic_keeps_the_rest_of_the_line():
-    text, _ = run("Hello{% unless page.x %}, world{% endunless %}.")
+    text, _ = run("Hello{% unless page.x %}, world{% endunless %}.", page={"x": True})
     assert text == "Hello."
 
 
+def test_inline_logic_on_an_unknown_value_is_kept_inline():
+    text, _ = run("Hello{% unless site.x %}, world{% endunless %}.")
+    assert text == "Hello<!-- {% unless site.x %}, world{% endunless %} -->."
+
+
 def test_an_end_tag_inside_raw_does_not_close_a_block():
-    text, _ = run("{% if x %}{% raw %}{% endif %}{% endraw %}{% endif %}kept")
-    assert text == "kept"
+    text, _ = run("{% if true %}{% raw %}{% endif %}{% endraw %}{% endif %}kept")
+    assert text == "{% endif %}kept"
 
 
-def test_unclosed_block_loses_only_its_tag():
+def test_unclosed_block_keeps_its_tag_as_a_comment():
     text, notes = run("{% if x %}\nText")
-    assert text == "Text"
-    assert notes == ["line 1: {% if x %} is never closed; the tag was removed"]
-
-
-def test_comment_is_removed():
-    body = "A\n{% comment %}\nTODO: {{ page.x }}\n{% endcomment %}\nB"
-    text, notes = run(body)
-    assert text == "A\nB"
+    assert text == "<!-- {% if x %} -->\nText"
     assert notes == [
-        "line 2: Liquid comment {% comment %} … {% endcomment %} removed through line 4"
+        "line 1: {% if x %} could not be converted: it is never closed; kept in the source as a"
+        " comment"
     ]
 
 
-def test_plugin_tag_is_removed_and_noted():
-    text, notes = run("Watch:\n\n{% youtube dQw4w9WgXcQ %}\n\nThen read.")
-    assert text == "Watch:\n\n\nThen read."
+def test_liquid_comment_becomes_an_html_comment():
+    body = "A\n{% comment %}\nTODO: {{ page.x }}\n{% endcomment %}\nB"
+    text, notes = run(body)
+    assert text == "A\n<!-- {% comment %}\nTODO: {{ page.x }}\n{% endcomment %} -->\nB"
     assert notes == [
-        "line 3: {% youtube dQw4w9WgXcQ %} is not a tag Quire can convert (a plugin?); removed"
+        "line 2: Liquid comment {% comment %} … {% endcomment %} kept as an HTML comment"
+        " through line 4"
+    ]
+
+
+def test_plugin_tag_is_kept_as_a_comment_and_noted():
+    text, notes = run("See:\n\n{% gist 1a2b3c %}\n\nThen read.")
+    assert text == "See:\n\n<!-- {% gist 1a2b3c %} -->\n\nThen read."
+    assert notes == [
+        "line 3: {% gist 1a2b3c %} could not be converted: it is not a Liquid or Jekyll tag Quire"
+        " knows (a plugin?); kept in the source as a comment"
     ]
 
 
 def test_a_long_tag_is_shortened_in_its_note():
     _, notes = run("{% gist " + "a" * 100 + " %}")
     assert notes == [
-        "line 1: {% gist " + "a" * 51 + "… is not a tag Quire can convert (a plugin?); removed"
+        "line 1: {% gist " + "a" * 51 + "… could not be converted: it is not a Liquid or Jekyll"
+        " tag Quire knows (a plugin?); kept in the source as a comment"
     ]
 
 
-def test_whitespace_control_trims_around_a_removed_tag():
-    text, notes = run("One\n\n{%- assign x = 1 -%}\n\nTwo")
-    assert text == "OneTwo"
-    assert len(notes) == 1
+def test_whitespace_control_trims_around_an_evaluated_tag():
+    assert run("One\n\n{%- assign x = 1 -%}\n\nTwo") == ("OneTwo", [])
 
 
 # kramdown
@@ -465,9 +504,11 @@ def test_notes_name_file_lines_from_first_line():
     body = "{% comment %}\nOne\nTwo\n{% endcomment %}\n\nText\n{: .lead}\n{{ site.nope }}"
     _, notes = run(body, first_line=6)
     assert notes == [
-        "line 6: Liquid comment {% comment %} … {% endcomment %} removed through line 9",
+        "line 6: Liquid comment {% comment %} … {% endcomment %} kept as an HTML comment"
+        " through line 9",
         "line 12: kramdown block attribute list {: .lead} removed",
-        "line 13: {{ site.nope }} could not be resolved; removed",
+        "line 13: {{ site.nope }} could not be converted: site.nope is not set in the site config;"
+        " kept in the source as a comment",
     ]
 
 
