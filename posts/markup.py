@@ -12,6 +12,7 @@ lone list marker as text.
 
 import contextlib
 import contextvars
+import functools
 import html
 import re
 from itertools import filterfalse
@@ -348,6 +349,14 @@ _VOID_TAG = re.compile(
 
 
 _CLOSING_TAG = re.compile(r"</[A-Za-z][A-Za-z0-9-]*\s*>\s*")
+_CLOSING_NAME = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)")
+
+
+@functools.lru_cache(maxsize=4)
+def _last_closing(source: str) -> dict[str, int]:
+    """Where each element's last closing tag is in the source, read once per text: an element
+    opened after its last closing tag is never closed, and no line need be searched for one."""
+    return {match[1].lower(): match.start() for match in _CLOSING_NAME.finditer(source)}
 
 
 def _kramdown_html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -367,6 +376,8 @@ def _kramdown_html_block(state: StateBlock, start: int, end: int, silent: bool) 
     if not alone:
         name = tag[1].lower()
         if not re.search(rf"</{name}\s*>\s*$", text, re.IGNORECASE):
+            if _last_closing(state.src).get(name, -1) < state.eMarks[start]:
+                return False
             last, closed = _element_end(state, name, start, end)
             if not closed or not re.fullmatch(rf"</{name}\s*>\s*", _line(state, last), re.I):
                 return False

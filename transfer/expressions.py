@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from urllib.parse import quote, unquote_plus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -847,13 +848,16 @@ def _equal(left, right) -> bool:
     return left == right
 
 
-def _contains(left, right) -> bool:
+def _contains(left, right) -> bool | Unknown:
     if isinstance(left, str):
         return _text(right) in left if not isinstance(_text(right), Unknown) else False
     if isinstance(left, list):
         return any(_equal(item, right) for item in left)
     if isinstance(left, Mapping):
-        return isinstance(right, str | int | float) and right in left
+        try:
+            return isinstance(right, str | int | float) and right in left
+        except FrontMatterError as error:  # a data file that cannot be read
+            return Unknown(str(error))
     return False
 
 
@@ -1047,9 +1051,10 @@ def _divided_by(value, divisor):
 
 
 def _round(value, places=0):
+    """Halves away from zero, as Ruby rounds (Python's round() takes them to the even number)."""
     places = _integer(places)
-    rounded = round(_number(value), places)
-    return int(rounded) if places == 0 else rounded
+    exact = Decimal(str(_number(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return int(exact) if places == 0 else float(exact)
 
 
 def _unique(value) -> list:

@@ -80,6 +80,7 @@ class ParsedPost:
     authors: list[str] = field(default_factory=list)
     written_date: date | None = None  # the date as written: a date, or a datetime in its offset
     rolled_over: bool = False  # the date written does not exist, and Ruby moved it on
+    dated_by_file: bool = False  # no date anywhere: dated by the file's last change
     published_at: datetime | None = None
     published_offset: int | None = None
     description: str = ""
@@ -158,7 +159,7 @@ def parse(
     )
     post.written_date, reading, post.rolled_over = written_date(front_matter, file_date)
     if post.written_date is None and undated_at is not None and not (file_date or reading):
-        post.written_date = undated_at
+        post.written_date, post.dated_by_file = undated_at, True
         reading = (
             "no date: Jekyll dates a collection's document by its build; dated by the file's "
             f"last change, {undated_at:%Y-%m-%d %H:%M} UTC"

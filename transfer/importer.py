@@ -274,6 +274,9 @@ class Batch:
             )
             post.image_url = site_path
         fields = stored_fields(post, body, excerpt, plan)
+        if post.dated_by_file and plan.post_id is not None:
+            # A checkout changes the file's date, not the post's: the first import's stands.
+            del fields["published_at"], fields["published_offset"]
         # A file outside any collection says nothing of sections: an editor's choice stays.
         if plan.source.collection != "posts":
             fields["section"] = self.section(plan.source)
@@ -329,9 +332,11 @@ class Batch:
         if known_as not in self.authors:
             site, profile = self.profiles[known_as]
             self.authors[known_as] = self.stored_author(profile)
-            if profile.get("avatar") and not self.dry_run:
-                author = self.authors[known_as]
-                people.store_avatar(author, people.avatar_file(site, profile), site.notes)
+            if profile.get("avatar"):
+                # A dry run still reports an avatar it could not use, and stores none.
+                avatar = people.avatar_file(site, profile)
+                if not self.dry_run:
+                    people.store_avatar(self.authors[known_as], avatar, site.notes)
         return self.authors[known_as]
 
     def stored_author(self, profile: dict) -> Author:

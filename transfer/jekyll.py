@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.urls import Resolver404, get_urlconf, resolve
 
+from posts.models import Post
 from posts.slugs import readable_slug
 
 from . import people, permalinks
@@ -214,7 +215,8 @@ class Source:
     @property
     def body_format(self) -> str:
         """An HTML post is HTML; every other is Markdown."""
-        return "html" if self.path.suffix.lower() == HTML_SUFFIX else "markdown"
+        html = self.path.suffix.lower() == HTML_SUFFIX
+        return Post.BodyFormat.HTML if html else Post.BodyFormat.MARKDOWN
 
     @cached_property
     def relative(self) -> PurePosixPath:

@@ -47,7 +47,7 @@ _MAX_ITERATIONS = 10_000
 # Ruby's strip, which Liquid's whitespace control uses, strips ASCII whitespace only.
 _RUBY_WHITESPACE = " \t\n\v\f\r"
 
-_TAG_SOURCE = r"\{%-?\s*(?P<name>\w+)(?P<markup>(?:[^%{]|%(?!\})|\{(?!%))*?)-?%\}"
+_TAG_SOURCE = r"\{%-?\s*(?P<name>\w++)(?P<markup>(?:[^%{]|%(?!\})|\{(?!%))*?)-?%\}"
 _VARIABLE_SOURCE = r"\{\{-?(?P<expression>[^{}]*?)-?\}\}"
 # A tag cannot run on past the next `{%`, nor a variable past the next brace, so a tag left open
 # costs no more than the text up to the next one.
@@ -90,7 +90,7 @@ _LINE_TAIL = 2048
 _INCLUDE_MARKUP = re.compile(r"\s*(?P<name>\S*)\s*(?P<parameters>.*)", re.DOTALL)
 # Jekyll's own include parameter syntax: a quoted string (with escaped quotes) or a variable.
 _INCLUDE_PARAMETER = re.compile(
-    r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.-]+))"""
+    r"""(?<![\w-])([\w-]++)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.-]+))"""
 )
 _HIGHLIGHT = re.compile(r"\s*(?P<language>[^\s`]*)\s*(?P<options>.*?)\s*", re.DOTALL)
 # Include names that themes and sites give a video player, and the provider each one assumes

@@ -72,7 +72,9 @@ class SiteData(Mapping):
                 if path.name.startswith((".", "_")):
                     continue
                 if path.is_dir() or path.suffix.lower() in _TEXT_SUFFIXES:
-                    key = _SPACES.sub("_", _UNSAFE_IN_KEY.sub("", path.stem).strip())
+                    # Jekyll keys a folder by its whole name, a file by its name less the extension.
+                    name = path.name if path.is_dir() else path.stem
+                    key = _SPACES.sub("_", _UNSAFE_IN_KEY.sub("", name).strip())
                     self._paths[key] = path
         return self._paths
 

@@ -116,8 +116,7 @@ def written_order(plan: Plan) -> tuple:
 def check_database(batch: list[Plan]):
     """Find the posts earlier imports made from these files, the old URLs already recorded, and
     the posts of other sources (or written in Quire) that hold the slugs wanted: a re-import
-    updates the post its file made, and no other. A file keeps the numbered slug an earlier
-    import gave it while the slug it asks for is the same."""
+    updates the post its file made, and no other."""
     for start in range(0, len(batch), CHUNK):
         plans = batch[start : start + CHUNK]
         by_key = {plan.source.key: plan for plan in plans}
@@ -125,8 +124,6 @@ def check_database(batch: list[Plan]):
         for key, pk, slug in stored:
             plan = by_key[key]
             plan.post_id, plan.stored_slug = pk, slug
-            if renumbered(slug, plan.slug):
-                plan.slug = slug
         by_url = {url: plan for plan in plans for url in plan.old_urls}
         taken = Redirect.objects.filter(old_path__in=by_url)
         for url, pk, target in taken.values_list("old_path", "post", "target"):
@@ -146,7 +143,8 @@ def assign_slugs(plans: list[Plan]):
     """Each file's post gets the slug it asks for unless another post has it: a post of another
     source (or written in Quire), or the post of a file before it in sorted order (a post
     keeping the slug it has goes first). Then it gets the first of slug-2, slug-3… that no
-    post has and no file asks for, as Wagtail and Ghost number a slug that is taken; its old
+    post has and no file asks for, as Wagtail and Ghost number a slug that is taken (or the
+    numbered slug an earlier import gave it, while the slug it asks for is still taken); its old
     URLs stay its own."""
     owners = {plan.slug: plan for plan in plans if plan.slug == plan.stored_slug}
     clashes = []
@@ -163,8 +161,11 @@ def assign_slugs(plans: list[Plan]):
         return
     taken = set(owners) | slugs_like({plan.slug for plan, _ in clashes})
     for plan, holder in clashes:
-        candidates = (numbered(plan.slug, number) for number in itertools.count(2))
-        slug = next(candidate for candidate in candidates if candidate not in taken)
+        if renumbered(plan.stored_slug, plan.slug):
+            slug = plan.stored_slug  # numbered by an earlier import of this file: kept
+        else:
+            candidates = (numbered(plan.slug, number) for number in itertools.count(2))
+            slug = next(candidate for candidate in candidates if candidate not in taken)
         taken.add(slug)
         line = f"line {plan.slug_line}: " if plan.slug_line else ""
         plan.notes.append(

@@ -81,6 +81,17 @@ def test_a_reimport_keeps_each_numbered_slug_and_a_new_file_takes_none(same_slug
     assert slugs() == {**before, "_posts/2018/2018-01-01-notes.md": "notes-4"}
 
 
+def test_a_slug_changed_in_the_file_is_taken_when_nothing_holds_it(tmp_path):
+    root = write_site(
+        tmp_path / "site",
+        {"_posts/2024-12-30-review.md": post("title: R\nslug: year-in-review-2024\n")},
+    )
+    run_command("import_posts", root)
+    write_site(root, {"_posts/2024-12-30-review.md": post("title: R\nslug: year-in-review\n")})
+    assert "1 updated" in run_command("import_posts", root)
+    assert slugs() == {"_posts/2024-12-30-review.md": "year-in-review"}
+
+
 def test_a_numbered_slug_is_never_one_another_file_asks_for(tmp_path):
     root = write_site(
         tmp_path / "site",
@@ -223,13 +234,17 @@ def test_an_authors_avatar_from_the_site_becomes_the_photo(tmp_path):
 def test_a_dry_run_stores_no_avatar(tmp_path, settings):
     root = write_site(
         tmp_path / "site",
-        {"_data/authors.yml": AUTHORS, "_posts/2020-01-01-a.md": post("title: A\nauthor: ana\n")},
+        {
+            "_data/authors.yml": AUTHORS,
+            "_posts/2020-01-01-a.md": post("title: A\nauthors: [ana, bo]\n"),
+        },
     )
     (root / "assets").mkdir()
     (root / "assets" / "ana.png").write_bytes(png())
     stored_before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
-    run_command("import_posts", root, "--dry-run")
+    output = run_command("import_posts", root, "--dry-run")
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == stored_before
+    assert "author 'Bo Li': the avatar '/assets/gone.png' is not a file of the site" in output
     assert not Author.objects.exists()
 
 
@@ -246,7 +261,9 @@ def test_an_undated_document_of_a_collection_is_published_dated_by_its_file(tmp_
     assert harbour.published_at == datetime.fromtimestamp(1_700_000_000, UTC)
     assert "dated by the file's last change, 2023-11-14 22:13 UTC" in output
     assert redirects() == {"/our-work/harbour/": "harbour"}
+    os.utime(root / "_work" / "harbour.md", (1_800_000_000, 1_800_000_000))  # a new checkout
     assert "0 created, 0 updated, 1 unchanged" in run_command("import_posts", root)
+    assert Post.objects.get().published_at == datetime.fromtimestamp(1_700_000_000, UTC)
 
 
 # Dates

@@ -326,6 +326,9 @@ def test_increment_cycle_and_echo():
         ("'/about/' | absolute_url", "https://example.org/blog/about/"),
         ("10 | divided_by: 4 | plus: 0.5 | times: 2", "5.0"),
         ("page.tags | jsonify", '["sea","trade"]'),
+        ("2.5 | round", "3"),
+        ("0.5 | round", "1"),
+        ("2.345 | round: 2", "2.35"),
     ],
 )
 def test_filters_print_as_jekyll_does(expression, printed):
@@ -409,6 +412,19 @@ def test_site_data_from_yaml_json_csv_tsv_and_nested_folders(tmp_path):
         " {{ site.data.people.editors | join: '+' }}"
     )
     assert run(body, data=data) == ("Ann 2001-02-03 12 2 right Bo+Cy", [])
+
+
+def test_a_data_folder_is_keyed_by_its_whole_name_sanitised_as_jekyll_does(tmp_path):
+    data = site_data(tmp_path, **{"v1.2/notes.yml": "lead: Ann\n"})
+    assert run("{{ site.data.v12.notes.lead }}", data=data) == ("Ann", [])
+
+
+def test_contains_on_a_data_file_that_cannot_be_read_keeps_the_liquid(tmp_path):
+    data = site_data(tmp_path, **{"team.yml": "a: &x 1\n"})
+    body = '{% if site.data contains "team" %}Team{% endif %}'
+    converted, notes = run(body, data=data)
+    assert converted == f"<!-- {body} -->"
+    assert "_data/team.yml:1: YAML anchors and aliases" in notes[0]
 
 
 def test_a_key_data_does_not_have_is_nil(tmp_path):
