@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "markdownx",
-    "taggit",
+    "posts.apps.TagsConfig",  # taggit, shown as "Tags" in the admin
     "axes",
     # The apps by concern; each depends only on those above it (see README, "Where things are").
     "pagecache",
@@ -247,6 +247,12 @@ QUIRE_SITE_TAGLINE = os.environ.get(
     "QUIRE_SITE_TAGLINE", "Analysis and commentary on the questions that shape policy"
 )
 QUIRE_POSTS_PER_PAGE = 10
+
+# Tags: "European defence fund" is one tag (names split on commas only), and "NATO", "Nato" and
+# "nato" are the same one, spelt as first stored.
+TAGGIT_TAGS_FROM_STRING = "posts.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "posts.tagging.format_tags"
+TAGGIT_CASE_INSENSITIVE = True
 
 # The admin preview renders with the exact function the public pages are stored with.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render"

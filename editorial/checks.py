@@ -2,7 +2,7 @@
 
 `checks(post, user)` lists them for the post form's read-only "Content check" field: the
 description, the excerpt marker of a long body, alt text, empty sections, and links to posts
-readers cannot see yet.
+readers cannot see yet or that do not exist.
 """
 
 import copy
@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
 from posts import markup
-from posts.models import Post
+from posts.middleware import old_url_variants
+from posts.models import Post, Redirect, post_path
 
 from . import roles
 
@@ -59,7 +60,7 @@ def checks(post, user) -> list[str]:
         *_excerpt_checks(post),
         *_image_checks(post),
         *_section_checks(post),
-        *_draft_link_checks(post, user),
+        *_linked_post_checks(post, user),
     ]
     return [sentence for sentence in found if sentence]
 
@@ -172,18 +173,45 @@ def linked_post_slugs(body_html: str) -> list[str]:
     return slugs
 
 
-def _draft_link_checks(post, user):
+def _linked_post_checks(post, user):
+    """Links to posts readers cannot see yet, and to posts that do not exist: one query for
+    every linked post, and one more only if some do not exist."""
     slugs = [slug for slug in linked_post_slugs(post.body_html) if slug != post.slug]
     if not slugs:
         return
-    unpublished = (
+    linked = (
         Post.objects.filter(slug__in=slugs)
-        .exclude(pk__in=Post.objects.published().values("pk"))
         .only("title", "slug", "status", "published_at")
-        .annotate(openable=Exists(roles.visible(user, Post.objects.filter(pk=OuterRef("pk")))))
+        .annotate(
+            public=Exists(Post.objects.published().filter(pk=OuterRef("pk"))),
+            openable=Exists(roles.visible(user, Post.objects.filter(pk=OuterRef("pk")))),
+        )
     )
-    by_slug = {linked.slug: linked for linked in unpublished}
-    targets = [by_slug[slug] for slug in slugs if slug in by_slug]
+    by_slug = {other.slug: other for other in linked}
+    yield from _draft_link_checks(
+        [by_slug[slug] for slug in slugs if slug in by_slug and not by_slug[slug].public], user
+    )
+    yield from _missing_post_checks([slug for slug in slugs if slug not in by_slug])
+
+
+def _missing_post_checks(slugs):
+    """A link to a post that no post has the slug of, nor an old URL sends on, finds nothing."""
+    if not slugs:
+        return
+    paths = [post_path(slug) for slug in slugs]
+    variants = [variant for path in paths for variant in old_url_variants(path)]
+    redirects = Redirect.objects.filter(old_path__in=variants)
+    redirected = set(redirects.values_list("old_path", flat=True))
+    missing = [path for path in paths if redirected.isdisjoint(old_url_variants(path))]
+    if missing:
+        yield (
+            f"Links to a post that does not exist: {', '.join(missing)} (readers get “not "
+            f"found”; correct or remove {'the link' if len(missing) == 1 else 'the links'})."
+        )
+
+
+def _draft_link_checks(targets, user):
+    """Linked posts readers cannot see yet, named only to a user who may open them."""
     named = [linked for linked in targets if linked.openable]
     if named:
         listed = "; ".join(

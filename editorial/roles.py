@@ -30,7 +30,7 @@ CONTRIBUTOR = [
     "posts.change_byline",
     "posts.delete_byline",
     "posts.view_byline",
-    # The byline's author autocomplete and the featured image's library autocomplete need these.
+    # The byline's author autocomplete and the featured-image chooser need these.
     "posts.view_author",
     "media.view_image",
     "posts.view_section",
@@ -80,6 +80,16 @@ ROLES: dict[str, list[str]] = {
 
 # Change-list actions that publish or unpublish the posts selected.
 PUBLISHING_ACTIONS = frozenset({"publish", "unpublish"})
+
+
+def grant_administrators_everything(using="default", **kwargs):
+    """post_migrate: the Administrator role holds every permission, those of models added after
+    the roles were made included (migrate makes their permissions only after its migrations)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.using(using).filter(name="Administrator").first()
+    if group is not None:
+        group.permissions.set(Permission.objects.using(using).all())
 
 
 def _own_posts(user) -> Q:

@@ -1,8 +1,18 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from taggit.apps import TaggitAppConfig
+
+
+class TagsConfig(TaggitAppConfig):
+    """taggit under the name editors know it by in the admin ("Tags", not "Taggit")."""
+
+    verbose_name = "Tags"
+    # Named in INSTALLED_APPS; "posts" alone still means PostsConfig.
+    default = False
 
 
 class PostsConfig(AppConfig):
+    default = True
     name = "posts"
     verbose_name = "Publishing"
 

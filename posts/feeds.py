@@ -19,7 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from . import caching
+from . import caching, tagging
 from .models import Author, Post, Section
 
 FEED_LENGTH = 20
@@ -232,6 +232,16 @@ class ListingFeed(LatestPosts):
 
 class TagFeed(ListingFeed):
     model = Tag
+
+    def __call__(self, request, slug):
+        """The feed of a merged or renamed tag's old slug answers with a 301 to its tag's."""
+        try:
+            return super().__call__(request, slug=slug)
+        except Http404:
+            # Looked up only once no tag answered: a tag's own feed costs no extra query.
+            if Tag.objects.filter(slug=slug).exists():
+                raise
+            return tagging.moved_tag(slug, "posts:tag_feed")
 
     def listing_key(self, tag):
         return caching.tag_key(tag.pk)

@@ -554,7 +554,23 @@ class Byline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author} on {self.post}"
+        # The byline inline labels each row with it: the name the post credits, nothing more.
+        return self.credited_as or self.author.name
+
+
+class TagRedirect(models.Model):
+    """The slug of a merged or renamed tag, whose URLs (its page, its feed) answer with a 301 to
+    the tag's as it is now."""
+
+    old_slug = models.CharField(max_length=100, unique=True)
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag.slug}"
 
 
 def post_path(slug: str) -> str:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from taggit.models import Tag
 
-from . import article, caching, citations, listings, markup
+from . import article, caching, citations, listings, markup, tagging
 from .caching import LISTS, archive_key, author_key, post_key, section_key, tag_key
 from .models import Author, Post, Section
 from .pagination import ListingPaginator
@@ -130,7 +130,10 @@ def post_bibtex(request, slug):
 
 
 def tag_posts(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    """A tag's listing; the slug of a merged or renamed tag answers with a 301 to its tag's."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        return tagging.moved_tag(slug, "posts:tag", request.GET.urlencode())
     posts = Post.objects.published().filter(tags=tag)
     return render_listing(
         request,

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.utils import timezone
+from helpers import SUPERUSER, role_group
 
 from posts.models import Author, Post
 
@@ -72,3 +73,23 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A staff login in exactly one role's group, with an author profile; SUPERUSER makes a
+    superuser in no group."""
+
+    def make(role, username=None, *, password=None, email=""):
+        number = next(_numbers)
+        username = username or f"{role.lower()}-{number}"
+        user = django_user_model.objects.create_user(
+            username, email=email, password=password, is_staff=True, is_superuser=role == SUPERUSER
+        )
+        if role != SUPERUSER:
+            user.groups.add(role_group(role))
+        Author.objects.create(name=f"Writer {username}", slug=f"writer-{number}", user=user)
+        # A fresh instance: has_perm() caches what it first finds.
+        return django_user_model.objects.get(pk=user.pk)
+
+    return make

@@ -1,6 +1,7 @@
 """What tests in several apps share: where things are, and turning admin pages into the POSTs
 a browser would send. Fixtures (the factories) are in conftest.py."""
 
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from django.forms.widgets import ChoiceWidget
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seed" / "transatlantic-strategic-security.md"
+
+# The editorial roles (auth groups made by migration), and a superuser in none of them.
+CONTRIBUTOR, AUTHOR, EDITOR, ADMINISTRATOR = "Contributor", "Author", "Editor", "Administrator"
+SUPERUSER = "superuser"
 
 
 def needs_shared():
@@ -136,3 +141,43 @@ def write_site(root, files: dict[str, str | bytes]):
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+# Browser tests
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="no Chromium installed (apt-get install chromium)"),
+]
+
+
+def role_group(role: str):
+    """The role's group as migration 0005 makes it; made again where a transactional test's
+    flush emptied the table."""
+    from django.contrib.auth.models import Group, Permission
+
+    from editorial import roles
+
+    group, made = Group.objects.get_or_create(name=role)
+    if made:
+        names = roles.ROLES[role]
+        permissions = Permission.objects.all()
+        if roles.ALL not in names:
+            permissions = [
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in (name.split(".") for name in names)
+            ]
+        group.permissions.set(permissions)
+    return group
+
+
+def log_in(page, base_url, username, password):
+    """Signs in through the admin's login form, as a person would; returns the page."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+    return page

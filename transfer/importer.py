@@ -26,6 +26,7 @@ from typing import IO
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
@@ -72,7 +73,7 @@ class Batch:
     profiles: dict[str, tuple[Site, dict]] = field(default_factory=dict)
     # Author -> each other spelling posts credit it with -> the files that spell it so.
     spellings: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    tags: dict[str, Tag] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)  # by name in lower case, see tag()
     sections: dict[str, Section] = field(default_factory=dict)
     new_authors: int = 0
     new_tags: int = 0
@@ -193,15 +194,18 @@ class Batch:
                     self.profiles[known_as] = (plan.source.site, profile)
         slugs = {profile["slug"] for _, profile in self.profiles.values()}
         slugs.discard("")
-        names = {name for plan in self.plans for name in plan.tags}
-        for model, field_name, values, found in (
-            (Author, "slug", sorted(slugs), self.stored_authors),
-            (Tag, "name", sorted(names), self.tags),
-        ):
-            for start in range(0, len(values), CHUNK):
-                chunk = values[start : start + CHUNK]
-                for row in model.objects.filter(**{f"{field_name}__in": chunk}):
-                    found[getattr(row, field_name)] = row
+        values = sorted(slugs)
+        for start in range(0, len(values), CHUNK):
+            for author in Author.objects.filter(slug__in=values[start : start + CHUNK]):
+                self.stored_authors[author.slug] = author
+        # Tags are one per name whatever its case (TAGGIT_CASE_INSENSITIVE), as in the admin.
+        keys = sorted({name.lower() for plan in self.plans for name in plan.tags})
+        for start in range(0, len(keys), CHUNK):
+            tags = Tag.objects.annotate(key=Lower("name")).filter(
+                key__in=keys[start : start + CHUNK]
+            )
+            for tag in tags.order_by("pk"):
+                self.tags.setdefault(tag.key, tag)
 
     def write_each(self, on_file):
         new_posts = sum(plan.post_id is None for plan in self.plans)
@@ -280,7 +284,8 @@ class Batch:
         # A file outside any collection says nothing of sections: an editor's choice stays.
         if plan.source.collection != "posts":
             fields["section"] = self.section(plan.source)
-        tags = [self.tag(name) for name in dict.fromkeys(post.tags + post.categories)]
+        # "NATO" and "nato" in one post are one tag, given once.
+        tags = list({tag.pk: tag for tag in map(self.tag, post.tags + post.categories)}.values())
         return fields, self.byline(plan, post.authors), tags
 
     def convert(self, source: Source, post: ParsedPost, text: str, first_line: int | None):
@@ -361,11 +366,13 @@ class Batch:
         return author
 
     def tag(self, name: str) -> Tag:
-        """The tag of that name: look_up() found those that exist, so any other is new."""
-        if name not in self.tags:
-            self.tags[name] = Tag.objects.create(name=name)
+        """The tag of that name in any case: look_up() found those that exist, so any other is
+        new, spelt as first met."""
+        key = name.lower()
+        if key not in self.tags:
+            self.tags[key] = Tag.objects.create(name=name)
             self.new_tags += 1
-        return self.tags[name]
+        return self.tags[key]
 
     def section(self, source: Source) -> Section | None:
         """A Jekyll collection becomes a section of the same name."""

@@ -155,12 +155,14 @@ def test_links_to_posts_readers_cannot_see_yet_are_named(make_post, django_asser
         "[seven](/posts/in%2Dreview/)."
     )
     post = make_post("Linking", slug="linking", body=body, description=GOOD_DESCRIPTION)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the linked posts, then old URLs of the missing one
         found = editorial.checks(post, EDITOR)
     assert found == [
         "Publish or unlink the posts this one links to that readers cannot see yet (they get "
         "“not found”): “Draft one” (Draft, /posts/draft-one/); “Coming soon” (Scheduled, "
-        "/posts/soon/); “Under review” (In review, /posts/in-review/)."
+        "/posts/soon/); “Under review” (In review, /posts/in-review/).",
+        "Links to a post that does not exist: /posts/missing/ (readers get “not found”; correct "
+        "or remove the link).",
     ]
 
 

@@ -17,7 +17,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
-from helpers import admin_form_data
+from helpers import ADMINISTRATOR, AUTHOR, CONTRIBUTOR, EDITOR, SUPERUSER, admin_form_data
 from PIL import Image as PILImage
 from taggit.models import Tag, TaggedItem
 
@@ -27,8 +27,6 @@ from posts.models import Author, Byline, Post, Redirect, Section
 
 pytestmark = pytest.mark.django_db
 
-CONTRIBUTOR, AUTHOR, EDITOR, ADMINISTRATOR = "Contributor", "Author", "Editor", "Administrator"
-SUPERUSER = "superuser"
 ROLE_NAMES = [CONTRIBUTOR, AUTHOR, EDITOR, ADMINISTRATOR]
 
 DRAFT, REVIEW, PUBLISHED = Post.Status.DRAFT, Post.Status.REVIEW, Post.Status.PUBLISHED
@@ -37,26 +35,6 @@ _serial = iter(range(1, 1_000_000))
 
 
 # --- People and posts ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def member(django_user_model):
-    """A staff login in exactly one role's group (the group migration 0005 made), with an author
-    profile; SUPERUSER makes a superuser in no group."""
-
-    def make(role, username=None):
-        number = next(_serial)
-        username = username or f"{role.lower()}-{number}"
-        user = django_user_model.objects.create_user(
-            username, password=None, is_staff=True, is_superuser=role == SUPERUSER
-        )
-        if role != SUPERUSER:
-            user.groups.add(Group.objects.get(name=role))
-        Author.objects.create(name=f"Writer {username}", slug=f"writer-{number}", user=user)
-        # A fresh instance: has_perm() caches what it first finds.
-        return django_user_model.objects.get(pk=user.pk)
-
-    return make
 
 
 def write(user, status=DRAFT, *, created_by=True, byline=True, **fields):
