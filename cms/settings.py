@@ -72,7 +72,7 @@ def refuse_unsafe_public_settings():
 refuse_unsafe_public_settings()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cms.admin_site.DeskAdminConfig",  # django.contrib.admin, with the editors' desk as home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "markdownx",
     "posts.apps.TagsConfig",  # taggit, shown as "Tags" in the admin
     "axes",
@@ -123,6 +124,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QUIRE_LOGIN_COOLOFF_MI
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Widgets render through TEMPLATES, so that a project template (the image chooser's) is found.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -253,6 +257,28 @@ QUIRE_POSTS_PER_PAGE = 10
 TAGGIT_TAGS_FROM_STRING = "posts.tagging.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "posts.tagging.format_tags"
 TAGGIT_CASE_INSENSITIVE = True
+
+# E-mail (the review's notifications): printed to the console in development; sent through the
+# SMTP server DJANGO_EMAIL_HOST names in production, with a short timeout so that a slow server
+# holds up no editor's save for long.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST and not DEBUG
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "Set one of DJANGO_EMAIL_USE_TLS (STARTTLS, usually port 587) and DJANGO_EMAIL_USE_SSL "
+        "(implicit TLS, usually port 465), not both"
+    )
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "quire@localhost")
 
 # The admin preview renders with the exact function the public pages are stored with.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "posts.markup.render"

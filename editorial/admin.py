@@ -2,13 +2,15 @@
 and the desk's own pages around a post (revisions, previews, the calendar), served by PostAdmin
 like the admin's own history page."""
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,12 +20,13 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 from markdownx.widgets import AdminMarkdownxWidget
 
+from media.widgets import ImageChooser
 from posts import markup
-from posts.admin import MarkdownEditorMedia
+from posts.admin import ListTitle, MarkdownEditorMedia
 from posts.models import Byline, Post
 
-from . import calendar, checks, diff, previews, revisions, roles
-from .forms import BylineInline, PostForm, RedirectInline
+from . import calendar, checks, diff, drafts, editor, previews, revisions, roles, workflow
+from .forms import BylineInline, RedirectInline
 from .models import PreviewLink
 
 
@@ -38,9 +41,18 @@ class PostChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+# Which wins, said where the editor writes it.
+FEATURED_OVERRIDES = {
+    "image_alt": "For this post only; it wins over the library image's alt text. Leave empty to "
+    "use the library's.",
+    "image_caption": "For this post only; it wins over the library image's caption. Leave empty "
+    "to use the library's.",
+}
+
+
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    form = PostForm
+class PostAdmin(ListTitle, admin.ModelAdmin):
+    form = workflow.ReviewPostForm
     formfield_overrides = {
         models.TextField: {"widget": AdminMarkdownxWidget},
         # A typed "journal.example.org/…" means the secure address.
@@ -53,7 +65,6 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["status", "tags", "authors", "section", "published_at"]
     search_fields = ["title", "description", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["image"]
     radio_fields = {"body_format": admin.HORIZONTAL}
     actions = ["publish", "unpublish"]
     fieldsets = [
@@ -96,8 +107,15 @@ class PostAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        css = MarkdownEditorMedia.css
-        js = ["js/editor.js"]
+        css = {
+            "all": [
+                *MarkdownEditorMedia.css["all"],
+                "css/images.css",
+                "css/review.css",
+                "css/drafts.css",
+            ]
+        }
+        js = ["js/desk.js", "js/editor.js", "js/autosave.js", "js/images.js"]
 
     def get_urls(self):
         """The desk's pages, ahead of the admin's own: its catch-all "<path:object_id>/" would
@@ -110,6 +128,11 @@ class PostAdmin(admin.ModelAdmin):
                 self.revision_restore_view,
                 "revision_restore",
             ),
+            ("autosave/", self.autosave_view, "autosave"),
+            ("<int:post_id>/autosave/", self.autosave_view, "autosave"),
+            ("autosave/discard/", self.discard_autosave_view, "autosave_discard"),
+            ("<int:post_id>/autosave/discard/", self.discard_autosave_view, "autosave_discard"),
+            ("<int:post_id>/pending/discard/", self.discard_pending_view, "discard_pending"),
             ("<int:post_id>/preview/", self.preview_view, "preview"),
             ("<int:post_id>/share-preview/", self.share_preview_view, "share_preview"),
             ("preview-links/<int:link_id>/revoke/", self.revoke_preview_view, "revoke_preview"),
@@ -126,12 +149,74 @@ class PostAdmin(admin.ModelAdmin):
         posts = super().get_queryset(request).prefetch_related("authors", "tags")
         return roles.visible(request.user, posts)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The featured image is chosen from the library by its thumbnail (media/widgets.py);
+        the post's own alt text and caption say that they win over the library's."""
+        if db_field.name == "image":
+            can_upload = request.user.has_perm("media.add_image")
+            return db_field.formfield(widget=ImageChooser(can_upload=can_upload))
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in FEATURED_OVERRIDES:
+            field.help_text = FEATURED_OVERRIDES[db_field.name]
+        return field
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None:
             # content_check() is given only the post, and what it may say depends on who looks.
             obj.shown_to = request.user
-        return type(form.__name__, (form,), {"user": request.user})
+        pending = getattr(request, "pending_changes", None)
+        initial = drafts.form_initial(pending) if pending else {}
+        return type(form.__name__, (form,), {"user": request.user, "pending_initial": initial})
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """Pending changes shown in the form bring their own byline."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        pending = getattr(request, "pending_changes", None)
+        if pending and isinstance(inline, BylineInline):
+            kwargs.update(queryset=Byline.objects.none(), initial=drafts.byline_initial(pending))
+        return kwargs
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The post form, with what it needs for autosave and, for a live post, its pending
+        changes: loaded into the form (unless ?live asks for the live version)."""
+        post = self.get_object(request, object_id) if object_id else None
+        pending = drafts.pending_of(post)
+        if pending and request.method == "GET" and "live" not in request.GET:
+            request.pending_changes = pending
+        key = f"post-{post.pk}" if post else "new-post"
+        args = [post.pk] if post else []
+        now = timezone.now()
+        context = {
+            "autosave_key": key,
+            "autosave_url": self.admin_url("autosave", *args),
+            "autosave_discard_url": self.admin_url("autosave_discard", *args),
+            "autosave": drafts.autosave_for_page(
+                drafts.autosave_of(request.user, post and post.pk)
+            ),
+            "is_live": post is not None and workflow.is_live(post),
+            "pending": pending and drafts.pending_notice(pending, post),
+            "pending_loaded": hasattr(request, "pending_changes"),
+            "can_upload_images": request.user.has_perm("media.add_image"),
+            "upload_refusal": editor.NO_UPLOAD_RIGHT,
+            # The desk's words, not the admin's "Add post" and "Change post" over the title.
+            "title": f"Edit “{post}”" if post else "Write a post",
+            "subtitle": None,
+            # Each link with its address to copy, and whether its time is up.
+            "preview_links": self._preview_links(request, post, now),
+            **(extra_context or {}),
+        }
+        return super().changeform_view(request, object_id, form_url, context)
+
+    @staticmethod
+    def _preview_links(request, post, now):
+        """Each link with its address to copy and whether its time is up; links that still
+        open come first."""
+        links = [
+            (link, request.build_absolute_uri(previews.url_for(link)), link.expires_at <= now)
+            for link in (post.preview_links.select_related("created_by") if post else [])
+        ]
+        return sorted(links, key=lambda found: bool(found[0].revoked_at or found[2]))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -166,31 +251,74 @@ class PostAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if form.keeps_pending:  # kept aside in save_related(): the live post is not touched
+            return
         if change:
             revisions.keep_before_change(obj)
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        obj.review_step = form.record_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The review's buttons this user may press on this post, and the post's review so far."""
+        can_save = (
+            self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        )
+        context["review_buttons"] = workflow.buttons(request.user, obj) if can_save else []
+        context["review_history"] = workflow.history(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        request.review_outcome = workflow.outcome(obj, getattr(obj, "review_step", None))
+        return super().response_add(request, obj, post_url_continue)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "kept_pending", False):  # the history says the post did not change
+            return "Kept changes aside as pending changes; the live post is unchanged."
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        if getattr(request, "kept_pending", False):
+            self.message_user(
+                request,
+                f"Kept your changes to “{Post.objects.get(pk=obj.pk)}” aside as pending "
+                "changes; readers still see the "
+                "live article until they are saved.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.path)
+        request.review_outcome = workflow.outcome(obj, getattr(obj, "review_step", None))
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """The admin's "was changed successfully" says instead what the save did to the post."""
+        outcome = getattr(request, "review_outcome", None)
+        if outcome and level == messages.SUCCESS:
+            message, request.review_outcome = outcome, None
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
-        """The byline inline is written through Post.set_authors(), like every byline: in the
-        order of the positions given, rows without one after, as they stand in the form, each
-        with the name as the post credits it."""
+        """The byline inline is written through Post.set_authors(), like every byline, each
+        author with the name as the post credits them (BylineFormSet.authors)."""
         if formset.model is not Byline:
             return super().save_formset(request, form, formset, change)
-        kept = [
-            (row.cleaned_data.get("position"), index, row.cleaned_data)
-            for index, row in enumerate(formset.forms)
-            if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
-        ]
-        kept.sort(key=lambda entry: (entry[0] is None, entry[0] or 0, entry[1]))
-        form.instance.set_authors((row["author"], row.get("credited_as", "")) for _, _, row in kept)
+        form.instance.set_authors(formset.authors())
         # The admin's change message reads these; the revision records the byline itself.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def save_related(self, request, form, formsets, change):
+        if form.keeps_pending:
+            [byline] = [formset for formset in formsets if formset.model is Byline]
+            drafts.pending_from_form(form.instance, form, byline, request.user)
+            drafts.forget_autosave(request.user, form.instance.pk)
+            request.kept_pending = True
+            return
         super().save_related(request, form, formsets, change)
         revisions.record(form.instance, request.user)
+        # What the form held is on the post now: the copies kept aside are done with.
+        drafts.forget_autosave(request.user, form.instance.pk if change else None)
+        drafts.discard_pending(form.instance)
         missing = form.instance.images_missing_alt()
         if missing:
             self.message_user(
@@ -234,16 +362,22 @@ class PostAdmin(admin.ModelAdmin):
         )
 
     def change_status(self, request, queryset, status) -> int:
-        """Each post the user may publish is saved (a new version and revision); others are not
-        touched. An editor with the post open is then told, not overwritten."""
+        """Each post the user may publish is saved (a new version, revision and review step),
+        all or none; others are not touched. An editor with the post open is then told, not
+        overwritten."""
         posts = [post for post in queryset if roles.can_publish(request.user, post)]
         if len(posts) < queryset.count():
             raise PermissionDenied
-        for post in posts:
-            revisions.keep_before_change(post)
-            post.status = status
-            post.save()
-            revisions.record(post, request.user, note=f"Status set to {post.get_status_display()}")
+        with transaction.atomic():
+            for post in posts:
+                before = workflow.stage(post)
+                revisions.keep_before_change(post)
+                post.status = status
+                post.save()
+                revisions.record(
+                    post, request.user, note=f"Status set to {post.get_status_display()}"
+                )
+                workflow.record_change(request, post, before)
         return len(posts)
 
     # The desk's pages (get_urls() wraps each in admin_site.admin_view: staff only).
@@ -287,6 +421,7 @@ class PostAdmin(admin.ModelAdmin):
             post=post,
             time_zone=timezone.get_default_timezone(),
             can_restore=self.has_change_permission(request, post),
+            post_is_live=workflow.is_live(post),
             history_url=self.admin_url("revisions", post.pk),
             **context,
         )
@@ -348,10 +483,22 @@ class PostAdmin(admin.ModelAdmin):
 
     @method_decorator(require_POST)
     def revision_restore_view(self, request, post_id, number):
+        """A revision restored onto a live post is loaded into its form as pending changes:
+        readers see it only once someone saves the form. Onto a post readers cannot see, it is
+        restored in place (status and date kept)."""
         post = get_object_or_404(self.get_queryset(request), pk=post_id)
         if not self.has_change_permission(request, post):
             raise PermissionDenied
         revision = get_object_or_404(post.revisions, number=number)
+        if workflow.is_live(post):
+            drafts.restore_onto_live(post, revision, request.user)
+            self.message_user(
+                request,
+                f"Revision {revision.number} is loaded into the form below as pending changes. "
+                "The live article is unchanged until they are saved.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(post.get_admin_url())
         restored = revisions.restore(post, revision, request.user)
         self.message_user(
             request,
@@ -362,6 +509,40 @@ class PostAdmin(admin.ModelAdmin):
             self.message_user(
                 request, "Kept as they were: " + "; ".join(restored.skipped) + ".", messages.WARNING
             )
+        return HttpResponseRedirect(post.get_admin_url())
+
+    @method_decorator(require_POST)
+    def autosave_view(self, request, post_id=None):
+        """The post form as the editor's browser holds it, kept aside: {"saved_at": ...}."""
+        post = self.editable_post(request, post_id)
+        if len(request.body) > drafts.AUTOSAVE_LIMIT:
+            return JsonResponse({"error": "This form is too large to autosave."}, status=413)
+        try:
+            draft = drafts.keep_autosave(request.user, post, json.loads(request.body))
+        except (ValueError, drafts.AutosaveError) as error:
+            reason = str(error) if isinstance(error, drafts.AutosaveError) else "It is not JSON."
+            return JsonResponse({"error": f"The autosave was refused: {reason}"}, status=400)
+        return JsonResponse({"saved_at": draft.updated_at.isoformat()})
+
+    @method_decorator(require_POST)
+    def discard_autosave_view(self, request, post_id=None):
+        self.editable_post(request, post_id)
+        drafts.forget_autosave(request.user, post_id)
+        return JsonResponse({"discarded": True})
+
+    def editable_post(self, request, post_id):
+        """The post (None for one being added) if this user may change it; 403 otherwise."""
+        if post_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        return self.post_allowed(request, post_id, self.has_change_permission)
+
+    @method_decorator(require_POST)
+    def discard_pending_view(self, request, post_id):
+        post = self.post_allowed(request, post_id, self.has_change_permission)
+        drafts.discard_pending(post)
+        self.message_user(request, f"Discarded the pending changes to “{post}”.", messages.SUCCESS)
         return HttpResponseRedirect(post.get_admin_url())
 
     @method_decorator(require_safe)
@@ -376,8 +557,8 @@ class PostAdmin(admin.ModelAdmin):
         link = previews.share(post, request.user)
         self.message_user(
             request,
-            f"Preview link for “{post}”, valid until {previews.when(link.expires_at)}: "
-            f"{request.build_absolute_uri(previews.url_for(link))}",
+            "Preview link made: copy it from Preview links below; "
+            f"valid until {previews.when(link.expires_at)}.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(post.get_admin_url())

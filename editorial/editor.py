@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from media.intake import reencode_upload
 from media.models import Image, responsive_images
+from media.widgets import chooser_entry
 from posts import markup
 from posts.models import Post
 
@@ -43,12 +44,21 @@ def preview(request):
     return HttpResponse(responsive_images(render(request.POST.get("content", ""))))
 
 
+# What a drop (static/js/images.js) is told when the user may not upload: the page says it too.
+NO_UPLOAD_RIGHT = (
+    "You may not upload images. Ask an editor to add this image to the media library, then "
+    "choose it from there."
+)
+
+
 @require_POST
-@staff_only
 def upload(request):
-    """A dropped image joins the media library and comes back as Markdown to insert."""
+    """A dropped image joins the media library, its alt text with it, and comes back as
+    Markdown to insert; every refusal is JSON naming the reason, which the editor shows."""
+    if not (request.user.is_active and request.user.is_staff):
+        return JsonResponse({"image": ["Log in to the admin to upload images."]}, status=403)
     if not request.user.has_perm("media.add_image"):
-        raise PermissionDenied
+        return JsonResponse({"image": [NO_UPLOAD_RIGHT]}, status=403)
     files = request.FILES.getlist("image")
     if len(files) != 1:
         return JsonResponse({"image": ["Send exactly one image."]}, status=400)
@@ -60,4 +70,6 @@ def upload(request):
     with transaction.atomic():
         image = Image.objects.create(file=clean, alt_text=alt_text, uploaded_by=request.user)
     label = alt_text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return JsonResponse({"image_code": f"![{label}]({image.file.url})"})
+    return JsonResponse(
+        {"image_code": f"![{label}]({image.file.url})", "image": chooser_entry(image)}
+    )

@@ -13,13 +13,70 @@ from posts.models import Byline, Post, Redirect, post_path
 from . import roles
 
 
+class BylineForm(forms.ModelForm):
+    def validate_unique(self):
+        """The byline is written whole (Post.set_authors()), never row by row: a row naming an
+        author the stored byline already has is no clash. The formset still refuses one author
+        named twice."""
+
+
+class BylineFormSet(forms.BaseInlineFormSet):
+    """Without the right to edit others' posts, a writer names only themselves: other authors
+    stay in a byline only where an editor put them."""
+
+    user = None  # set per request by BylineInline.get_formset
+
+    def authors(self) -> list[tuple]:
+        """The byline the valid form gives, as (author, credited as): in the order of the
+        positions given, rows without one after, as they stand in the form."""
+        kept = [
+            (row.cleaned_data.get("position"), index, row.cleaned_data)
+            for index, row in enumerate(self.forms)
+            if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
+        ]
+        kept.sort(key=lambda entry: (entry[0] is None, entry[0] or 0, entry[1]))
+        return [(row["author"], row.get("credited_as", "")) for _, _, row in kept]
+
+    def clean(self):
+        super().clean()
+        if self.user is None or self.user.has_perm("posts.edit_others_posts"):
+            return
+        stored = set()
+        if self.instance.pk:
+            stored = set(self.instance.bylines.values_list("author_id", flat=True))
+        added = [
+            row.cleaned_data["author"]
+            for row in self.forms
+            if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
+        ]
+        others = [
+            author.name
+            for author in added
+            if author.user_id != self.user.pk and author.pk not in stored
+        ]
+        if others:
+            raise forms.ValidationError(
+                f"You can name only yourself in a byline; an editor can add {', '.join(others)}."
+            )
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
-    extra = 1
+    form = BylineForm
+    formset = BylineFormSet
     autocomplete_fields = ["author"]
     fields = ["author", "credited_as", "position"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order; leave position empty to add at the end)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """One empty row, or a row for each author of the pending changes the form shows."""
+        pending = getattr(request, "pending_changes", None)
+        return len(pending.data.get("authors", [])) if pending else 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
 
 
 class RedirectInline(admin.TabularInline):
@@ -39,9 +96,13 @@ class PostForm(forms.ModelForm):
     started_from = forms.CharField(widget=forms.HiddenInput, required=False)
 
     user = None  # set per request by PostAdmin.get_form
+    # The pending changes the form opens with, as initial values (editorial/drafts.py).
+    pending_initial = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(self.pending_initial)
         self.fields["started_from"].initial = self.instance.version
         allowed = roles.allowed_statuses(self.user, self.instance)
         status = self.fields.get("status")

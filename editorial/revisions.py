@@ -12,7 +12,6 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 
 from media.models import Image
@@ -20,7 +19,6 @@ from posts.markup import counted
 from posts.models import Author, Byline, Post, Section, byline_entry
 from search import index as search_index
 
-from . import roles
 from .models import Revision
 
 # The post's own columns a revision keeps, then the two relations it keeps by value.
@@ -43,6 +41,8 @@ COLUMNS = [
 FIELDS = [*COLUMNS, "authors", "tags"]
 
 FOREIGN_KEYS = {"section": Section, "image": Image}
+# What restoring a revision never changes.
+KEPT_ON_RESTORE = ("status", "published_at")
 # Fields revisions came to keep later, with the value a revision from before meant by leaving
 # them out: every post was Markdown then.
 ADDED_LATER = {"body_format": Post.BodyFormat.MARKDOWN}
@@ -134,21 +134,22 @@ def restore(post, revision, user) -> Revision:
     """Write `revision` back onto `post` and record the result as a new revision.
 
     Whatever can no longer be restored is left as it is and listed on the returned revision's
-    `skipped` (labels with reasons): a deleted section, image or author, a slug another post has
-    taken since, or a status the user may not set. If the post was changed since its latest
+    `skipped` (labels with reasons): a deleted section, image or author, or a slug another post
+    has taken since. The status and date stay as they are: publishing or withdrawing a post is
+    its own step, never a side effect of restoring (a live post's restore waits aside as
+    pending changes, editorial/drafts.py). If the post was changed since its latest
     revision without being recorded (an import, a bulk action), that state is recorded first,
     so restoring never loses it.
     """
     data = completed(revision.data)
     skipped = []
-    allowed_statuses = roles.allowed_statuses(user, post) if user is not None else None
     with transaction.atomic():
         latest = Revision.objects.filter(post=post).order_by("-number").first()
         if latest is None or as_stored(latest.data) != as_stored(snapshot(post)):
             record(post, user, note=f"Before restoring revision {revision.number}")
 
         for name in COLUMNS:
-            if name not in data or name in FOREIGN_KEYS or name in ("published_at", "status"):
+            if name not in data or name in FOREIGN_KEYS or name in KEPT_ON_RESTORE:
                 continue
             value = data[name]
             taken = Post.objects.filter(slug=value).exclude(pk=post.pk)
@@ -166,16 +167,6 @@ def restore(post, revision, user) -> Revision:
                 pk = None
             setattr(post, f"{name}_id", pk)
 
-        if "status" in data:
-            status = data["status"]
-            published_at = (
-                parse_datetime(data["published_at"]) if data.get("published_at") else None
-            )
-            moves = status != post.status or published_at != post.published_at
-            if moves and allowed_statuses is not None and status not in allowed_statuses:
-                skipped.append(f"{label('status')} and {label('published_at').lower()}")
-            else:
-                post.status, post.published_at = status, published_at
         post.save()
 
         if "authors" in data:

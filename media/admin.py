@@ -3,13 +3,19 @@ image changed only by whoever may (its uploader, or an editor)."""
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from editorial import roles
+from posts.admin import ListTitle
 from posts.models import Post
 
 from .forms import UPLOADS, ImageForm
 from .models import Image
+from .widgets import chooser_entry
+
+CHOOSER_RESULTS = 24
 
 
 class AltTextFilter(admin.SimpleListFilter):
@@ -28,7 +34,7 @@ class AltTextFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(ListTitle, admin.ModelAdmin):
     form = ImageForm
     formfield_overrides = UPLOADS
     fields = [
@@ -39,6 +45,22 @@ class ImageAdmin(admin.ModelAdmin):
     list_filter = [AltTextFilter, "uploaded_at"]
     search_fields = ["alt_text", "caption", "credit", "file"]
     readonly_fields = ["dimensions", "uploaded_by", "uploaded_at", "source_url", "usage"]
+
+    def get_urls(self):
+        choose = self.admin_site.admin_view(self.choose_view)
+        return [path("choose/", choose, name="media_image_choose"), *super().get_urls()]
+
+    def choose_view(self, request):
+        """The featured-image chooser's search (media/widgets.py): the images newest first,
+        those matching ?q= by alt text, caption, credit or file name."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"error": "You may not view the media library."}, status=403)
+        images = Image.objects.order_by("-uploaded_at", "-pk")
+        query = request.GET.get("q", "").strip()
+        if query:
+            images, _ = self.get_search_results(request, images, query)
+        found = [chooser_entry(image) for image in images[:CHOOSER_RESULTS]]
+        return JsonResponse({"results": found, "more": images.count() > len(found)})
 
     def get_queryset(self, request):
         uses = Post.objects.showing(OuterRef("pk"), OuterRef("file"))

@@ -3,78 +3,19 @@
 import base64
 import io
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from helpers import REPO
+from helpers import BROWSER, REPO, log_in
 from PIL import Image as PILImage
 
 from media.models import Image
 from posts.models import Post
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="no Chromium installed (apt-get install chromium)"),
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        # ORM calls made while Playwright runs get their own connection context: close it, or
-        # PostgreSQL refuses to drop the test database at the end of the session.
-        connections.close_all()
-
-
-@pytest.fixture
-def new_context(page):
-    """Makes another browser context (its own cookies: another person), closed after the test."""
-    made = []
-
-    def make():
-        context = page.context.browser.new_context()
-        context.set_default_timeout(15_000)
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
-
-
-def log_in(page, base_url, username, password):
-    """Signs in through the admin's login form, as a person would; returns the page."""
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
-    return page
-
-
-@pytest.fixture
-def editor_session(page, live_server, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-password")
-    return log_in(page, live_server.url, "editor", "a-long-password")
+pytestmark = BROWSER
 
 
 @pytest.mark.django_db(transaction=True)
@@ -155,18 +96,25 @@ def test_an_editor_drops_an_image_into_the_body(editor_session, live_server):
         DATA_TRANSFER_WITH_FILE,
         ["Harbour Photo.png", "image/png", base64.b64encode(png_bytes()).decode()],
     )
+    for event in ("dragenter", "dragover", "drop"):
+        body.dispatch_event(event, {"dataTransfer": dropped})
+    # Before uploading, the editor is asked what the image shows.
+    dialog = page.get_by_role("dialog", name="Describe Harbour Photo.png")
+    dialog.get_by_label("Alt text").fill("The harbour at dawn")
     with page.expect_response(f"{live_server.url}/markdownx/upload/") as upload:
-        for event in ("dragenter", "dragover", "drop"):
-            body.dispatch_event(event, {"dataTransfer": dropped})
+        dialog.get_by_role("button", name="Upload and insert").click()
     assert upload.value.status == 200, upload.value.text()
 
     # The returned Markdown lands at the cursor, naming the stored file, not the dropped one.
-    inserted = re.compile(r"The harbour at dawn:\n\n!\[[^\]]*\]\((/media/images/[0-9a-f]+\.png)\)")
+    inserted = re.compile(
+        r"The harbour at dawn:\n\n!\[The harbour at dawn\]\((/media/images/[0-9a-f]+\.png)\)"
+    )
     expect(body).to_have_value(inserted)
     url = inserted.fullmatch(body.input_value()).group(1)
 
     image = Image.objects.get()
     assert image.uploaded_by.username == "editor"
+    assert image.alt_text == "The harbour at dawn"
     assert image.file.url == url
     assert Path(image.file.path).is_file()
 
@@ -222,13 +170,18 @@ def test_an_editor_writes_previews_shares_schedules_and_publishes(
     assert tab.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
     tab.close()
 
-    # Back in the admin: a link for someone without an account, read from the message.
+    # Back in the admin: a link for someone without an account, copied from the post's list.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Share a preview link").click()
-    message = page.locator(".messagelist .success", has_text="Preview link for")
-    expect(message).to_be_visible()
+    message = page.locator(".messagelist .success", has_text="Preview link made")
+    expect(message).to_contain_text("copy it from Preview links below")
     assert page.url == change_url
-    link = re.search(r"https?://\S+/preview/[^/\s]+/", message.inner_text()).group()
-    assert link.startswith(live_server.url)
+    listed = page.locator("#preview-links .preview-link").first
+    listed.get_by_role("button", name="Copy link").click()
+    expect(listed.get_by_role("status")).to_have_text("Copied")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link == listed.get_by_label("Link").input_value()
+    assert re.fullmatch(rf"{re.escape(live_server.url)}/preview/[^/\s]+/", link)
 
     reader = new_context().new_page()  # no login: nobody's cookies
     shared = reader.goto(link)
@@ -305,7 +258,7 @@ def test_two_editors_save_the_same_post_and_the_later_save_is_refused(
     ana.fill("#id_title", "Ana's title")
     ana.click("input[name=_save]")
     ana.wait_for_url(f"{live_server.url}/admin/posts/post/")
-    expect(ana.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    expect(ana.locator(".messagelist .success")).to_contain_text("Saved “Ana's title” as a draft.")
 
     ben.fill("#id_title", "Ben's title")
     ben.locator("#id_body").fill("Ben's text, written while Ana saved.")

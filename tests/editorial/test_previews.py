@@ -280,7 +280,9 @@ def test_sharing_makes_a_link_and_says_where_it_is(staff_client, draft):
     link = PreviewLink.objects.get(post=draft)
     assert link.created_by == staff_client.user
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
-    assert f"http://testserver{previews.url_for(link)}" in message
+    assert message.startswith("Preview link made: copy it from Preview links below")
+    page = staff_client.get(response["Location"]).content.decode()
+    assert f'value="http://testserver{previews.url_for(link)}"' in page
 
 
 def test_sharing_needs_a_post_and_the_right_to_change_the_post(
