@@ -110,12 +110,11 @@ class PostAdmin(ListTitle, admin.ModelAdmin):
         css = {
             "all": [
                 *MarkdownEditorMedia.css["all"],
-                "css/images.css",
                 "css/review.css",
                 "css/drafts.css",
             ]
         }
-        js = ["js/desk.js", "js/editor.js", "js/autosave.js", "js/images.js"]
+        js = [*MarkdownEditorMedia.js, "js/editor.js", "js/autosave.js"]
 
     def get_urls(self):
         """The desk's pages, ahead of the admin's own: its catch-all "<path:object_id>/" would
@@ -197,8 +196,7 @@ class PostAdmin(ListTitle, admin.ModelAdmin):
             "is_live": post is not None and workflow.is_live(post),
             "pending": pending and drafts.pending_notice(pending, post),
             "pending_loaded": hasattr(request, "pending_changes"),
-            "can_upload_images": request.user.has_perm("media.add_image"),
-            "upload_refusal": editor.NO_UPLOAD_RIGHT,
+            "image_drops": editor.image_drops(request.user),
             # The desk's words, not the admin's "Add post" and "Change post" over the title.
             "title": f"Edit “{post}”" if post else "Write a post",
             "subtitle": None,

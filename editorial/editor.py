@@ -51,6 +51,11 @@ NO_UPLOAD_RIGHT = (
 )
 
 
+def image_drops(user) -> dict:
+    """What a form with Markdown fields tells static/js/images.js (admin/_image_drops.html)."""
+    return {"can_upload": user.has_perm("media.add_image"), "refusal": NO_UPLOAD_RIGHT}
+
+
 @require_POST
 def upload(request):
     """A dropped image joins the media library, its alt text with it, and comes back as

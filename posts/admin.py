@@ -12,6 +12,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
+from editorial import editor
 from media.forms import UPLOADS
 from search.index import deferred
 
@@ -33,7 +34,9 @@ class SlugFromName:
 
 
 class MarkdownEditorMedia:
-    css = {"all": ["css/editor.css"]}
+    css = {"all": ["css/editor.css", "css/images.css"]}
+    # Images dropped into the Markdown (the form includes admin/_image_drops.html).
+    js = ["js/desk.js", "js/images.js"]
 
 
 class ListTitle:
@@ -53,6 +56,10 @@ class AuthorAdmin(ListTitle, SlugFromName, admin.ModelAdmin):
     search_fields = ["name", "affiliation"]
     autocomplete_fields = ["user"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}, **UPLOADS}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        context = {"image_drops": editor.image_drops(request.user), **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, context)
 
 
 @admin.register(Redirect)

@@ -168,3 +168,11 @@ def test_an_image_uploaded_in_the_chooser_is_saved_as_the_featured_image(client,
     data = admin_form_data(client.get(url), image=uploaded["id"])
     assert client.post(url, data).status_code == 302
     assert Post.objects.get(pk=post.pk).image_id == uploaded["id"]
+
+
+def test_the_author_form_handles_drops_into_the_bio_the_same_way(client, member):
+    client.force_login(member(EDITOR))
+    page = client.get(reverse("admin:posts_author_add")).content.decode()
+    assert 'data-can-upload="true"' in drops_config(page)
+    assert 'id="image-alt-dialog"' in page
+    assert "js/images.js" in page
