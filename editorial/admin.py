@@ -281,8 +281,7 @@ class PostAdmin(ListTitle, admin.ModelAdmin):
             self.message_user(
                 request,
                 f"Kept your changes to “{Post.objects.get(pk=obj.pk)}” aside as pending "
-                "changes; readers still see the "
-                "live article until they are saved.",
+                "changes; readers still see the live article until they are saved.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(request.path)

@@ -54,15 +54,29 @@ def _rendered(post):
 def checks(post, user) -> list[str]:
     """What to fix before publishing, one sentence each; [] when all is well. Other posts are
     named only to a `user` who may open them in the admin."""
-    post = _rendered(post)
-    found = [
-        *_description_checks(post),
-        *_excerpt_checks(post),
-        *_image_checks(post),
-        *_section_checks(post),
-        *_linked_post_checks(post, user),
-    ]
-    return [sentence for sentence in found if sentence]
+    [found] = checks_of([post], user)
+    return found
+
+
+def checks_of(posts, user) -> list[list[str]]:
+    """checks() of each post, in order, the posts they link to looked up once for them all:
+    one query for the linked posts, and one more only if some do not exist."""
+    rendered = [_rendered(post) for post in posts]
+    links = [[s for s in linked_post_slugs(post.body_html) if s != post.slug] for post in rendered]
+    every = {slug for slugs in links for slug in slugs}
+    linked = _linked_posts(every, user)
+    redirected = _redirected_slugs(every - linked.keys())
+    found = []
+    for post, slugs in zip(rendered, links, strict=True):
+        sentences = [
+            *_description_checks(post),
+            *_excerpt_checks(post),
+            *_image_checks(post),
+            *_section_checks(post),
+            *_linked_post_checks(slugs, linked, redirected, user),
+        ]
+        found.append([sentence for sentence in sentences if sentence])
+    return found
 
 
 def checks_html(post, user):
@@ -173,12 +187,10 @@ def linked_post_slugs(body_html: str) -> list[str]:
     return slugs
 
 
-def _linked_post_checks(post, user):
-    """Links to posts readers cannot see yet, and to posts that do not exist: one query for
-    every linked post, and one more only if some do not exist."""
-    slugs = [slug for slug in linked_post_slugs(post.body_html) if slug != post.slug]
+def _linked_posts(slugs, user) -> dict:
+    """The posts of these slugs, by slug, each knowing whether readers and `user` may see it."""
     if not slugs:
-        return
+        return {}
     linked = (
         Post.objects.filter(slug__in=slugs)
         .only("title", "slug", "status", "published_at")
@@ -187,22 +199,25 @@ def _linked_post_checks(post, user):
             openable=Exists(roles.visible(user, Post.objects.filter(pk=OuterRef("pk")))),
         )
     )
-    by_slug = {other.slug: other for other in linked}
-    yield from _draft_link_checks(
-        [by_slug[slug] for slug in slugs if slug in by_slug and not by_slug[slug].public], user
-    )
-    yield from _missing_post_checks([slug for slug in slugs if slug not in by_slug])
+    return {other.slug: other for other in linked}
 
 
-def _missing_post_checks(slugs):
-    """A link to a post that no post has the slug of, nor an old URL sends on, finds nothing."""
+def _redirected_slugs(slugs) -> set[str]:
+    """The slugs of no post whose address an old URL still sends on (a renamed post's)."""
     if not slugs:
-        return
-    paths = [post_path(slug) for slug in slugs]
-    variants = [variant for path in paths for variant in old_url_variants(path)]
-    redirects = Redirect.objects.filter(old_path__in=variants)
-    redirected = set(redirects.values_list("old_path", flat=True))
-    missing = [path for path in paths if redirected.isdisjoint(old_url_variants(path))]
+        return set()
+    variants = {slug: old_url_variants(post_path(slug)) for slug in slugs}
+    every = [variant for found in variants.values() for variant in found]
+    redirected = set(Redirect.objects.filter(old_path__in=every).values_list("old_path", flat=True))
+    return {slug for slug, found in variants.items() if not redirected.isdisjoint(found)}
+
+
+def _linked_post_checks(slugs, linked, redirected, user):
+    """Links to posts readers cannot see yet, and to posts that do not exist."""
+    yield from _draft_link_checks(
+        [linked[slug] for slug in slugs if slug in linked and not linked[slug].public], user
+    )
+    missing = [post_path(slug) for slug in slugs if slug not in linked and slug not in redirected]
     if missing:
         yield (
             f"Links to a post that does not exist: {', '.join(missing)} (readers get “not "

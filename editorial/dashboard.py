@@ -9,7 +9,7 @@ only what roles.visible() lets the user see.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -77,7 +77,7 @@ def desk(user) -> dict | None:
     ]
     if user.has_perm("media.change_image"):
         panels.append(_images_missing_alt(user))
-    panels.append(_failing_checks(user, posts, now))
+    panels.append(_failing_checks(user, posts))
     return {"panels": panels, "actions": _actions(user)}
 
 
@@ -156,9 +156,7 @@ def _queued(post) -> Entry:
 
 
 def _scheduled(posts, now) -> Panel:
-    due = posts.filter(status=Post.Status.PUBLISHED, published_at__gt=now).order_by(
-        "published_at", "pk"
-    )
+    due = posts.scheduled().order_by("published_at", "pk")
     count, found = _first(due, PANEL_ITEMS)
     return Panel(
         "scheduled",
@@ -214,23 +212,19 @@ def _images_missing_alt(user) -> Panel:
     )
 
 
-def _failing_checks(user, posts, now) -> Panel:
+def _failing_checks(user, posts) -> Panel:
     """The unpublished posts (drafts, in review, scheduled) updated last that fail a content
     check, with the first thing to fix and how many there are."""
-    unpublished = Q(status__in=[Post.Status.DRAFT, Post.Status.REVIEW]) | Q(
-        status=Post.Status.PUBLISHED, published_at__gt=now
-    )
     # The checks read the body and the featured image, nothing else of the post.
     checked = list(
-        posts.filter(unpublished)
+        posts.unpublished()
         .defer("front_matter", "toc")
         .select_related("image")
         .prefetch_related("authors")
         .order_by("-updated_at", "-pk")[:CHECKED_POSTS]
     )
     failing = []
-    for post in checked:
-        found = checks.checks(post, user)
+    for post, found in zip(checked, checks.checks_of(checked, user), strict=True):
         if found:
             failing.append(
                 Entry(

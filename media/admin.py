@@ -59,8 +59,11 @@ class ImageAdmin(ListTitle, admin.ModelAdmin):
         query = request.GET.get("q", "").strip()
         if query:
             images, _ = self.get_search_results(request, images, query)
-        found = [chooser_entry(image) for image in images[:CHOOSER_RESULTS]]
-        return JsonResponse({"results": found, "more": images.count() > len(found)})
+        # One more than shown tells whether there are more, without counting them all.
+        found = [chooser_entry(image) for image in images[: CHOOSER_RESULTS + 1]]
+        return JsonResponse(
+            {"results": found[:CHOOSER_RESULTS], "more": len(found) > CHOOSER_RESULTS}
+        )
 
     def get_queryset(self, request):
         uses = Post.objects.showing(OuterRef("pk"), OuterRef("file"))

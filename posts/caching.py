@@ -81,9 +81,7 @@ def next_publication() -> float:
     """When the next scheduled post is due, as a timestamp (infinity if none is)."""
 
     def due():
-        scheduled = Post.objects.filter(
-            status=Post.Status.PUBLISHED, published_at__gt=timezone.now()
-        ).order_by("published_at")
+        scheduled = Post.objects.scheduled().order_by("published_at")
         moment = scheduled.values_list("published_at", flat=True).first()
         return moment.timestamp() if moment else math.inf
 

@@ -118,6 +118,14 @@ class PostQuerySet(models.QuerySet):
         moment comes, on every page at once: no job has to run."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published, with a moment still to come: public once it does (see published())."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def unpublished(self):
+        """Everything published() leaves out: drafts, posts in review, scheduled posts."""
+        return self.exclude(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
     def for_page(self):
         """Everything a post's page or a feed entry prints, in a fixed number of queries however
         many posts there are."""

@@ -153,6 +153,23 @@ BROWSER = [
 ]
 
 
+def screenshot(page, url, size, name, tmp_path):
+    """The page at `url` in a window of `size`, saved as `name`.png: in docs/ (the README's
+    screenshots) with QUIRE_UPDATE_SCREENSHOTS=1, else under `tmp_path`."""
+    import os
+
+    from PIL import Image
+
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    folder = REPO / "docs" if os.environ.get("QUIRE_UPDATE_SCREENSHOTS") else tmp_path
+    path = folder / f"{name}.png"
+    page.screenshot(path=path)
+    with Image.open(path) as shot:
+        assert shot.size == size
+
+
 def role_group(role: str):
     """The role's group as migration 0005 makes it; made again where a transactional test's
     flush emptied the table."""

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
-from helpers import BROWSER, REPO, log_in
+from helpers import BROWSER, log_in, screenshot
 from PIL import Image as PILImage
 
 from media.models import Image
@@ -287,7 +287,6 @@ READER_PAGES = {
     "author": "/authors/ingrid-solvang/",
     "search": "/search/?q=cables",
 }
-DOCS = REPO / "docs"
 
 
 @pytest.fixture
@@ -333,16 +332,7 @@ def test_reader_pages_fit_a_320_pixel_phone_and_need_no_other_host(
 @pytest.mark.parametrize("name", ["home", "article"])
 @pytest.mark.parametrize(("device", "size"), [("phone", (390, 844)), ("desktop", (1280, 900))])
 def test_screenshots_of_home_and_article(
-    page, live_server, publication, tmp_path, monkeypatch, name, device, size
+    page, live_server, publication, tmp_path, name, device, size
 ):
-    """The README's screenshots, taken afresh; QUIRE_UPDATE_SCREENSHOTS=1 writes them to docs/."""
-    import os
-
-    page.set_viewport_size({"width": size[0], "height": size[1]})
-    page.goto(f"{live_server.url}{READER_PAGES[name]}")
-    page.wait_for_load_state("networkidle")
-    folder = DOCS if os.environ.get("QUIRE_UPDATE_SCREENSHOTS") else tmp_path
-    path = folder / f"{name}-{device}.png"
-    page.screenshot(path=path)
-    with PILImage.open(path) as shot:
-        assert shot.size == size
+    """The README's screenshots, taken afresh (helpers.screenshot)."""
+    screenshot(page, f"{live_server.url}{READER_PAGES[name]}", size, f"{name}-{device}", tmp_path)

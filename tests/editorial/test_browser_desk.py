@@ -1,18 +1,16 @@
 """The desk in Chromium: the admin's home lists each case an editor acts on, the post form's
 writing comforts follow the text, and both fit a 390-pixel phone. The README's screenshots of
-the desk and the post form are taken here (QUIRE_UPDATE_SCREENSHOTS=1 writes them to docs/)."""
+the desk and the post form are taken here (helpers.screenshot)."""
 
 import io
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from helpers import BROWSER, CONTRIBUTOR, log_in, role_group
+from helpers import BROWSER, CONTRIBUTOR, log_in, role_group, screenshot
 from PIL import Image as PILImage
 
 from editorial.models import ReviewStep
@@ -21,7 +19,6 @@ from posts.models import Author, Post
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 PHONE, DESKTOP = (390, 844), (1280, 900)
 
 
@@ -155,16 +152,8 @@ def test_the_desk_and_the_post_form_fit_a_phone(editor_session, live_server, new
 def test_screenshots_of_the_desk_and_the_post_form(
     editor_session, live_server, newsroom, tmp_path, where, device, size
 ):
-    page = editor_session
-    page.set_viewport_size({"width": size[0], "height": size[1]})
     url = "/admin/" if where == "desk" else newsroom["queued"].get_admin_url()
-    page.goto(live_server.url + url)
-    page.wait_for_load_state("networkidle")
-    folder = DOCS if os.environ.get("QUIRE_UPDATE_SCREENSHOTS") else tmp_path
-    path = folder / f"{where}-{device}.png"
-    page.screenshot(path=path)
-    with PILImage.open(path) as shot:
-        assert shot.size == size
+    screenshot(editor_session, live_server.url + url, size, f"{where}-{device}", tmp_path)
 
 
 def test_a_contributor_submits_from_a_phone(new_context, live_server, newsroom):
@@ -185,3 +174,24 @@ def test_a_contributor_submits_from_a_phone(new_context, live_server, newsroom):
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
     assert Post.objects.get(pk=draft.pk).status == Post.Status.REVIEW
+
+
+@pytest.mark.parametrize("where", ["desk", "post-form"])
+def test_the_desk_and_the_post_form_have_no_accessibility_violations(
+    editor_session, live_server, newsroom, where
+):
+    """axe-core finds nothing to fix on the desk's own pages, light or dark, the chooser's
+    dialog open."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = editor_session
+    url = "/admin/" if where == "desk" else newsroom["queued"].get_admin_url()
+    page.goto(live_server.url + url)
+    page.wait_for_load_state("networkidle")
+    if where == "post-form":
+        page.get_by_role("button", name="Choose an image").click()
+        page.locator(".image-chooser-result").first.wait_for()
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{scheme}: {results.generate_report()}"

@@ -262,18 +262,21 @@ def test_the_desk_costs_the_same_queries_however_many_posts(
     for _ in range(copies):
         post = make_post(status="review", published_at=None)
         submit(post, writer)
-        make_post(status="draft", published_at=None, created_by=editor)
+        # Links to a post in review and to none: the checks look linked posts up once for all.
+        links = f"[queued]({post.get_absolute_url()}) and [gone](/posts/no-such-post-{copies}/)"
+        make_post(status="draft", published_at=None, created_by=editor, body=links)
         make_post(published_at=timezone.now() + timedelta(days=1))
         make_post()
         image(editor)
     client.force_login(editor)
     # Session and user, permissions (user's, groups'), then per panel its count, its posts and
     # their bylines (the queue also its submissions with their actors), the images' count and
-    # list, the checked posts and their bylines.
-    with django_assert_num_queries(21):
+    # list, the checked posts and their bylines, the posts they link to and old URLs.
+    with django_assert_num_queries(23):
         response = client.get("/admin/")
     assert response.status_code == 200
     assert titles(panel(response, "review"))
+    assert "2 more to fix." in panel(response, "checks")  # a draft linked, a post missing
 
 
 def test_every_section_of_the_admin_stays_reachable_from_the_desk(member):

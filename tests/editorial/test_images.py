@@ -176,3 +176,18 @@ def test_the_author_form_handles_drops_into_the_bio_the_same_way(client, member)
     assert 'data-can-upload="true"' in drops_config(page)
     assert 'id="image-alt-dialog"' in page
     assert "js/images.js" in page
+
+
+def test_the_chooser_search_costs_the_same_queries_however_large_the_library(
+    client, member, django_assert_num_queries
+):
+    editor = member(EDITOR)
+    client.force_login(editor)
+    for count in (3, 30):
+        Image.objects.bulk_create(
+            Image(file=f"images/{count}-{n}.png", alt_text="x", width=1, height=1)
+            for n in range(count)
+        )
+        # Session, user, permissions (user's, groups'), the images.
+        with django_assert_num_queries(5):
+            client.get(CHOOSE)
