@@ -1,6 +1,7 @@
 """What tests in several apps share: where things are, and turning admin pages into the POSTs
 a browser would send. Fixtures (the factories) are in conftest.py."""
 
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -198,3 +199,14 @@ def log_in(page, base_url, username, password):
     page.click("input[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
     return page
+
+
+def preview_links_in(html: str) -> list:
+    """The preview links a page offers to copy, read back from their signed addresses: a
+    token is signed as the page is made, so its text differs from one made a second later."""
+    from editorial import previews
+
+    return [
+        previews.link_for_token(token)
+        for token in re.findall(r'value="http://testserver/preview/([^/"]+)/"', html)
+    ]

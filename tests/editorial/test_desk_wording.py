@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from helpers import preview_links_in
 
 from editorial import previews
 from editorial.models import PreviewLink
@@ -68,8 +69,7 @@ def test_sharing_a_preview_points_to_the_list_of_links(staff_client, make_post, 
         f"valid until {local:%-d %B %Y, %H:%M} {local.tzname()}."
     )
     page = response.content.decode()
-    address = f"http://testserver{previews.url_for(link)}"
-    assert f'value="{address}"' in page
+    assert preview_links_in(page) == [link]
     assert "Copy link" in page
 
 
@@ -82,7 +82,7 @@ def test_preview_links_show_their_address_and_expiry_in_the_sites_zone(
     soon = timezone.now() + timedelta(days=6, hours=1, minutes=1)  # the page is read later
     summer = datetime(2026, 5, 12, 7, 0, tzinfo=ZoneInfo("UTC"))  # 09:00 in Berlin, CEST
     live = PreviewLink.objects.create(post=post, created_by=staff_client.user, expires_at=soon)
-    revoked = PreviewLink.objects.create(
+    PreviewLink.objects.create(
         post=post, expires_at=soon, revoked_at=timezone.now() - timedelta(hours=1)
     )
     expired = PreviewLink.objects.create(post=post, expires_at=summer)
@@ -99,17 +99,17 @@ def test_preview_links_show_their_address_and_expiry_in_the_sites_zone(
     text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip() for item in items]
 
     local = timezone.localtime(soon, ZoneInfo("Europe/Berlin"))
-    assert f'value="http://testserver{previews.url_for(live)}"' in items[0]
+    assert preview_links_in(items[0]) == [live]
     assert "readonly" in items[0]
     assert f"expires {local:%-d %B %Y, %H:%M} {local.tzname()} — in 6 days, 1 hour" in text[0]
     assert "Revoke" in text[0]
 
     assert "Revoked" in text[1] and "no longer opens" in text[1]
-    assert previews.url_for(revoked) not in items[1]
+    assert "/preview/" not in items[1]
     assert "Copy link" not in items[1]
 
     assert "Expired 12 May 2026, 09:00 CEST: this link no longer opens." in text[2]
-    assert previews.url_for(expired) not in items[2]
+    assert "/preview/" not in items[2]
 
 
 @pytest.mark.django_db
